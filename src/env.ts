@@ -1,0 +1,87 @@
+import "server-only";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Values from the local stack's `.stack/env`
+ * (written by `npm run stack -- up`) fill in what the real environment leaves
+ * unset; an explicit environment variable always wins.
+ */
+function stackEnv(): Record<string, string> {
+  const file = process.env.BERTH_STACK_ENV ?? path.join(process.cwd(), ".stack", "env");
+  if (!existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** PostgreSQL for the panel DB; without it, embedded PGlite under PGLITE_DIR. */
+  DATABASE_URL: z.url().optional(),
+  PGLITE_DIR: z.string().default("./data/pglite"),
+  /** Apply pending migrations when the server starts. */
+  MIGRATE_ON_START: bool.default(true),
+
+  /** Signs session cookies; required by the web app (not by migrate/seed scripts). */
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters").optional(),
+  SESSION_MAX_AGE_SECONDS: int(60 * 60 * 12),
+  /** How many proxies in front of the panel append to X-Forwarded-For. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int(20),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(15 * 60),
+  LOGIN_LOCKOUT_SECONDS: int(15 * 60),
+
+  // Platform settings used when provisioning (seed PROVISIONING-FLOW).
+  PLATFORM_NAME: z.string().default("Berth"),
+  PANEL_DOMAIN: z.string().default("panel.berth.test"),
+  PLATFORM_DOMAINS: csv.default(["berth.test", "platform.example.com"]),
+  PLATFORM_NAMESERVERS: csv.default(["ns1.berth.test.", "ns2.berth.test."]),
+  PLATFORM_MX_HOST: z.string().default("mail.berth.test."),
+  PLATFORM_SPF_INCLUDE: z.string().default("_spf.berth.test"),
+  PLATFORM_DMARC_RUA: z.string().default("mailto:dmarc@berth.test"),
+  INGRESS_IPV4: z.string().default("127.0.0.1"),
+  INGRESS_IPV6: z.string().optional(),
+
+  // Integrations (the local stack writes these to .stack/env).
+  PDNS_API_URL: z.url().optional(),
+  PDNS_API_KEY: z.string().optional(),
+  PDNS_DNS_ADDRESS: z.string().optional(),
+  MAIL_DB_URL: z.string().optional(),
+  DOVECOT_CONF: z.string().optional(),
+  POSTFIX_MAP_DIR: z.string().optional(),
+  KUBECONFIG: z.string().optional(),
+  CUSTOMER_PG_URL: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const merged = { ...stackEnv(), ...process.env };
+  // Empty strings mean "unset", as in most deployment tools.
+  for (const k of Object.keys(merged)) if (merged[k] === "") delete merged[k];
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
