@@ -5,16 +5,19 @@ import { z } from "zod";
 
 /**
  * The only reader of process.env. Values from the local stack's `.stack/env`
- * (written by `npm run stack -- up`) fill in what the real environment leaves
+ * and `.stack/app.env` (written by `npm run stack -- up` and `npm run up`) fill in what the real environment leaves
  * unset; an explicit environment variable always wins.
  */
 function stackEnv(): Record<string, string> {
-  const file = process.env.BERTH_STACK_ENV ?? path.join(process.cwd(), ".stack", "env");
-  if (!existsSync(file)) return {};
+  const dir = process.env.BERTH_STACK_DIR ?? path.join(process.cwd(), ".stack");
   const out: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  // env: the services' addresses and secrets; app.env: the app's own (AUTH_SECRET).
+  for (const file of [path.join(dir, "env"), path.join(dir, "app.env")]) {
+    if (!existsSync(/* turbopackIgnore: true */ file)) continue;
+    for (const line of readFileSync(/* turbopackIgnore: true */ file, "utf8").split("\n")) {
+      const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+      if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+    }
   }
   return out;
 }

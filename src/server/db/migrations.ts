@@ -38,7 +38,7 @@ async function loadEngineModule() {
       string,
       unknown
     > & { __wbg_set_wasm(x: unknown): void };
-    const bytes = readFileSync(path.join(path.dirname(bgPath), "schema_engine_bg.wasm"));
+    const bytes = readFileSync(/* turbopackIgnore: true */ path.join(path.dirname(bgPath), "schema_engine_bg.wasm"));
     const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as WebAssembly.ModuleImports });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
@@ -53,7 +53,7 @@ async function withEngine<T>(
   fn: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   const { SchemaEngine } = await loadEngineModule();
-  const datamodel = readFileSync(schemaFile, "utf8");
+  const datamodel = readFileSync(/* turbopackIgnore: true */ schemaFile, "utf8");
   const log = () => {};
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaFile, datamodel]] },
@@ -68,22 +68,22 @@ async function withEngine<T>(
 }
 
 export function migrationList(migrationsDir: string) {
-  const dirs = existsSync(migrationsDir)
-    ? readdirSync(migrationsDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, "migration.sql")))
+  const dirs = existsSync(/* turbopackIgnore: true */ migrationsDir)
+    ? readdirSync(/* turbopackIgnore: true */ migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(/* turbopackIgnore: true */ path.join(migrationsDir, d.name, "migration.sql")))
         .map((d) => d.name)
         .sort()
     : [];
   const lock = path.join(migrationsDir, "migration_lock.toml");
   return {
     baseDir: migrationsDir,
-    lockfile: { path: "migration_lock.toml", content: existsSync(lock) ? readFileSync(lock, "utf8") : null },
+    lockfile: { path: "migration_lock.toml", content: existsSync(/* turbopackIgnore: true */ lock) ? readFileSync(/* turbopackIgnore: true */ lock, "utf8") : null },
     shadowDbInitScript: "",
     migrationDirectories: dirs.map((name) => ({
       path: name,
       migrationFile: {
         path: "migration.sql",
-        content: { tag: "ok", value: readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8") },
+        content: { tag: "ok", value: readFileSync(/* turbopackIgnore: true */ path.join(migrationsDir, name, "migration.sql"), "utf8") },
       },
     })),
   };
@@ -112,7 +112,7 @@ export async function pendingSchemaSql(
 ): Promise<string> {
   return withEngine(paths.schemaFile, scratch, async (engine) => {
     await engine.applyMigrations({ migrationsList: migrationList(paths.migrationsDir), filters: noFilter });
-    const files = [{ path: paths.schemaFile, content: readFileSync(paths.schemaFile, "utf8") }];
+    const files = [{ path: paths.schemaFile, content: readFileSync(/* turbopackIgnore: true */ paths.schemaFile, "utf8") }];
     const out = await engine.diff({
       from: { tag: "schemaDatasource", files, configDir: path.dirname(paths.schemaFile) },
       to: { tag: "schemaDatamodel", files },

@@ -41,6 +41,21 @@ CREATE TABLE "User" (
 );
 
 -- CreateTable
+CREATE TABLE "PanelSession" (
+    "id" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "sessionVersion" INTEGER NOT NULL,
+    "ip" TEXT,
+    "userAgent" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "revokedAt" TIMESTAMP(3),
+
+    CONSTRAINT "PanelSession_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Membership" (
     "id" TEXT NOT NULL,
     "userId" TEXT NOT NULL,
@@ -310,6 +325,9 @@ CREATE TABLE "LoginThrottle" (
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
 
 -- CreateIndex
+CREATE INDEX "PanelSession_userId_idx" ON "PanelSession"("userId");
+
+-- CreateIndex
 CREATE INDEX "Membership_partnerId_idx" ON "Membership"("partnerId");
 
 -- CreateIndex
@@ -386,6 +404,9 @@ CREATE INDEX "AuditEvent_partnerId_at_idx" ON "AuditEvent"("partnerId", "at");
 
 -- CreateIndex
 CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
+
+-- AddForeignKey
+ALTER TABLE "PanelSession" ADD CONSTRAINT "PanelSession_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Membership" ADD CONSTRAINT "Membership_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,31 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  output: "standalone",
+  poweredByHeader: false,
+  // PGlite breaks when bundled (it resolves its data files by URL); the wasm
+  // schema engine is loaded from node_modules at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/schema-engine-wasm"],
+  outputFileTracingIncludes: {
+    "/**": [
+      "./prisma/schema.prisma",
+      "./prisma/migrations/**/*",
+      "./node_modules/@prisma/schema-engine-wasm/**/*",
+      "./node_modules/@electric-sql/pglite/dist/**/*",
+    ],
+  },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
+};
+
+export default nextConfig;

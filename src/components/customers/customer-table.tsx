@@ -1,0 +1,46 @@
+import { Users } from "lucide-react";
+import { EmptyState } from "@/components/ui/empty-state";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { CustomerRow } from "@/server/services/customers/list-customers";
+
+export function CustomerTable({ rows, showPartner }: { rows: CustomerRow[]; showPartner: boolean }) {
+  if (!rows.length) {
+    return (
+      <EmptyState icon={<Users className="size-5" />} title="No customers yet">
+        Customers appear here as soon as they are created.
+      </EmptyState>
+    );
+  }
+  const date = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+  return (
+    <Table>
+      <thead>
+        <tr>
+          <Th>Customer</Th>
+          <Th>Namespace</Th>
+          {showPartner ? <Th>Sold by</Th> : null}
+          <Th>Plan</Th>
+          <Th className="text-right">Domains</Th>
+          <Th>Status</Th>
+          <Th>Created</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => (
+          <tr key={c.id} className="hover:bg-muted/40">
+            <Td className="font-medium">{c.name}</Td>
+            <Td className="font-mono text-xs text-fg-muted">cust-{c.number}</Td>
+            {showPartner ? <Td>{c.partner.isPlatform ? <span className="text-fg-muted">Direct</span> : c.partner.name}</Td> : null}
+            <Td>{c.plan.name}</Td>
+            <Td className="text-right tabular-nums">{c._count.domains}</Td>
+            <Td>
+              <StatusBadge status={c.status} suspended={c.suspended} />
+            </Td>
+            <Td className="text-fg-muted">{date.format(c.createdAt)}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,10 @@
+import { createTRPCRouter } from "@/server/api/trpc";
+import { listAllCustomers } from "./list-customers";
+import { listAllPartners } from "./list-partners";
+import { listAllPlans } from "./list-plans";
+
+export const adminRouter = createTRPCRouter({
+  customers: listAllCustomers,
+  partners: listAllPartners,
+  plans: listAllPlans,
+});

@@ -1,0 +1,4 @@
+import { createTRPCRouter } from "@/server/api/trpc";
+import { me } from "./me";
+
+export const viewerRouter = createTRPCRouter({ me });

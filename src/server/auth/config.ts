@@ -1,0 +1,127 @@
+import "server-only";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { env } from "@/env";
+import { db } from "@/server/db";
+import { isAppError } from "@/server/errors";
+import { authenticate } from "@/server/services/auth/authenticate";
+import { clientAddress } from "@/server/auth/client-address";
+
+declare module "next-auth" {
+  interface User {
+    sessionId?: string;
+  }
+  interface Session {
+    sessionId: string;
+    user: { id: string } & DefaultSession["user"];
+  }
+}
+
+/** The code travels to the sign-in form; it must never tell whether an account exists. */
+class InvalidCredentials extends CredentialsSignin {
+  code = "invalid";
+}
+class Throttled extends CredentialsSignin {
+  constructor(seconds: number) {
+    super();
+    this.code = `throttled:${seconds}`;
+  }
+}
+
+const LAST_SEEN_RESOLUTION_MS = 5 * 60 * 1000;
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  // Sign-in must work on every partner's panel host. Host trust is limited to
+  // hosts that map to a partner by the host check in src/proxy.ts.
+  trustHost: true,
+  secret: env.AUTH_SECRET,
+  session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/login", error: "/login" },
+  logger: {
+    // Auth.js logs CredentialsSignin as an error with the stack; a wrong password is not an error.
+    error(error) {
+      if ((error as { type?: string }).type === "CredentialsSignin") return;
+      console.error("[auth]", error.name, error.message);
+    },
+  },
+  providers: [
+    Credentials({
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(credentials, request) {
+        const address = clientAddress(request.headers);
+        try {
+          const user = await authenticate(
+            { email: String(credentials?.email ?? ""), password: String(credentials?.password ?? "") },
+            address,
+          );
+          const session = await db.panelSession.create({
+            data: {
+              userId: user.id,
+              sessionVersion: user.sessionVersion,
+              ip: address,
+              userAgent: request.headers.get("user-agent")?.slice(0, 300) ?? null,
+              expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_SECONDS * 1000),
+            },
+            select: { id: true },
+          });
+          return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
+        } catch (e) {
+          if (isAppError(e) && e.code === "TOO_MANY_REQUESTS") throw new Throttled(e.retryAfterSeconds ?? 60);
+          if (isAppError(e) && e.code === "UNAUTHORIZED") throw new InvalidCredentials();
+          throw e;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.sid = user.sessionId;
+        token.sub = user.id;
+        return token;
+      }
+      // Every request: the session must still exist, be unrevoked and match
+      // the user's session version (bumped to sign a user out everywhere).
+      const sid = typeof token.sid === "string" ? token.sid : null;
+      if (!sid) return null;
+      const row = await db.panelSession.findUnique({
+        where: { id: sid },
+        select: {
+          revokedAt: true,
+          expiresAt: true,
+          lastSeenAt: true,
+          sessionVersion: true,
+          user: { select: { id: true, disabled: true, sessionVersion: true } },
+        },
+      });
+      const now = Date.now();
+      if (
+        !row ||
+        row.revokedAt ||
+        row.expiresAt.getTime() <= now ||
+        row.user.disabled ||
+        row.user.sessionVersion !== row.sessionVersion ||
+        row.user.id !== token.sub
+      ) {
+        return null;
+      }
+      if (now - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+        await db.panelSession.update({ where: { id: sid }, data: { lastSeenAt: new Date() } });
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.sessionId = String(token.sid);
+      session.user.id = String(token.sub);
+      return session;
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") {
+        await db.panelSession.updateMany({ where: { id: sid, revokedAt: null }, data: { revokedAt: new Date() } });
+      }
+    },
+  },
+});

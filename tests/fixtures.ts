@@ -1,0 +1,68 @@
+import { randomBytes } from "node:crypto";
+import { db } from "@/server/db";
+import { hashPassword } from "@/server/auth/password";
+import { loadViewer } from "@/server/auth/viewer";
+import { createCaller } from "@/server/api/root";
+import { createTRPCContext } from "@/server/api/trpc";
+
+/** Test data, each call unique, so tests never depend on one another's rows. */
+export const uniq = () => randomBytes(5).toString("hex");
+
+export async function plan(slug = "starter") {
+  return db.plan.upsert({
+    where: { slug },
+    create: {
+      slug,
+      name: slug,
+      cpuRequestM: 500,
+      cpuLimitM: 1000,
+      memoryRequestMi: 512,
+      memoryLimitMi: 1024,
+      maxPvcs: 2,
+      storageGi: 5,
+      maxMailboxes: 5,
+    },
+    update: {},
+  });
+}
+
+export async function partner(name = `Partner ${uniq()}`) {
+  return db.partner.create({ data: { slug: `p-${uniq()}`, name } });
+}
+
+export async function customer(partnerId: string, name = `Customer ${uniq()}`) {
+  const p = await plan();
+  return db.customer.create({ data: { name, partnerId, planId: p.id } });
+}
+
+export async function user(opts: { password?: string; disabled?: boolean } = {}) {
+  const password = opts.password ?? `pw-${uniq()}-${uniq()}`;
+  const u = await db.user.create({
+    data: {
+      email: `u-${uniq()}@example.org`,
+      name: "Test User",
+      passwordHash: await hashPassword(password),
+      disabled: opts.disabled ?? false,
+    },
+  });
+  return { ...u, password };
+}
+
+export async function member(userId: string, scope: { platform?: true; partnerId?: string; customerId?: string }) {
+  const role = scope.platform ? "PLATFORM_ADMIN" : scope.partnerId ? "PARTNER_ADMIN" : "CUSTOMER";
+  await db.membership.create({
+    data: {
+      userId,
+      role,
+      partnerId: scope.partnerId ?? null,
+      customerId: scope.customerId ?? null,
+      customerRole: role === "CUSTOMER" ? "OWNER" : null,
+    },
+  });
+}
+
+/** A server-side tRPC caller acting as this user (or as nobody). */
+export async function callerFor(userId: string | null) {
+  const viewer = userId ? await loadViewer(userId, "test-session") : null;
+  return createCaller(await createTRPCContext({ headers: new Headers(), viewer }));
+}
