@@ -20,7 +20,7 @@ export default async function AdminHome() {
         <Stat label="Suspended" value={suspended} />
       </div>
       <Card>
-        <CardHeader title="All customers" description={`${plans.length} plans available`} />
+        <CardHeader title="All customers" description={`${customers.length} ${customers.length === 1 ? "customer" : "customers"} on ${plans.length} ${plans.length === 1 ? "plan" : "plans"}`} />
         <CustomerTable rows={customers} showPartner />
       </Card>
     </>

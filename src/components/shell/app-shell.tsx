@@ -27,7 +27,8 @@ export function AppShell({
     .toUpperCase();
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-64 shrink-0 flex-col bg-sidebar px-3 py-5">
+      <aside className="w-64 shrink-0 bg-sidebar">
+        <div className="sticky top-0 flex h-screen flex-col px-3 py-5">
         <Link href="/" className="mb-6 flex items-center gap-2.5 px-3">
           <span className="grid size-8 place-items-center rounded-brand bg-primary text-primary-fg">
             <Anchor className="size-4" aria-hidden />
@@ -61,6 +62,7 @@ export function AppShell({
               </button>
             </form>
           </div>
+        </div>
         </div>
       </aside>
       <main className="min-w-0 flex-1">
