@@ -14,6 +14,8 @@ const nextConfig: NextConfig = {
       "./node_modules/@electric-sql/pglite/dist/**/*",
     ],
   },
+  // Never ship local state or secrets: the local stack's .stack/ and PGlite's data/.
+  outputFileTracingExcludes: { "/**": [".stack/**", "data/**", "e2e/**", "scripts/**", ".git/**"] },
   async headers() {
     return [
       {

@@ -9,7 +9,7 @@ import { z } from "zod";
  * unset; an explicit environment variable always wins.
  */
 function stackEnv(): Record<string, string> {
-  const dir = process.env.BERTH_STACK_DIR ?? path.join(process.cwd(), ".stack");
+  const dir = process.env.BERTH_STACK_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".stack");
   const out: Record<string, string> = {};
   // env: the services' addresses and secrets; app.env: the app's own (AUTH_SECRET).
   for (const file of [path.join(dir, "env"), path.join(dir, "app.env")]) {
