@@ -152,16 +152,23 @@ EOF
 
 start() { # <component> <args...>: start detached unless running; pid file + log
   local comp="$1"; shift
-  local pid
-  if pid="$(running_pid "$comp")"; then return 0; fi
+  local pid args; args="$(printf '%s\n' "$BIN" "$@")"
+  if pid="$(running_pid "$comp")"; then
+    if [ -f "$C/$comp.args" ] && [ "$(cat "$C/$comp.args")" = "$args" ]; then return 0; fi
+    say "$comp: configuration changed; restarting it"
+    stop_one "$comp"
+  fi
+  printf '%s' "$args" >"$C/$comp.args"
   local port; port="$(port_of "$comp")"
   if [ -n "$port" ] && port_busy "$port"; then
     die "port $port (for $comp) is in use by a process this script did not start; stop it or set the port env (see cluster.sh header)"
   fi
   local bin="$BIN/$(binary_of "$comp")"
+  rm -f "$C/$comp.pid"
   { echo; echo "=== $(date -u +%FT%TZ) starting $comp: $bin $*"; } >>"$LOGS/$comp.log"
   # setsid: own session, so the component outlives the caller's terminal/process group.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$C/$comp.pid" "$bin" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 &
+  # 8>&-: the component must not inherit the lock of this script.
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$C/$comp.pid" "$bin" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 8>&- &
   disown 2>/dev/null || true
   STARTED+=("$comp")
   local i=0
@@ -215,8 +222,24 @@ EOF
   done
 }
 
+lock() { # serialise up/down/reset (the stack orchestrator and a developer may race)
+  mkdir -p "$C"
+  exec 8>"$C/.lock"
+  if ! flock -n 8; then
+    say "another cluster.sh is running on $C; waiting for it"
+    flock 8
+  fi
+}
+
+fingerprint() { # what `up` depends on: a change makes `up` re-check every component's flags
+  { echo "$BIN $STACK_DIR $ETCD_PORT $ETCD_PEER_PORT $API_PORT $KCM_PORT $SCHED_PORT $NODES $SERVICE_CIDR $POD_CIDR ${BERTH_ETCD_FSYNC:-0}"
+    cat "$HERE/cluster.sh" "$HERE/pki.sh" "$HERE/manifests/bootstrap.yaml" "$REPO/k8s/storage/storageclass-longhorn.yaml"
+  } | sha256sum | cut -c1-16
+}
+
 cmd_up() {
   local t0; t0="$(now_ms)"
+  lock
   BIN="$("$HERE/build.sh" | tail -n1)"
   [ -x "$BIN/kube-apiserver" ] || die "build.sh did not produce binaries"
   local STAGES; STAGES="$(dirname "$BIN")/kwok-stages.yaml"
@@ -227,7 +250,8 @@ cmd_up() {
   # Fast path: everything already running and ready.
   local all=1 comp
   for comp in "${COMPONENTS[@]}"; do running_pid "$comp" >/dev/null || { all=0; break; }; done
-  if [ $all = 1 ] && [ -s "$ADMIN_KUBECONFIG" ] && api_ready && etcd_healthy \
+  local fp; fp="$(fingerprint)"
+  if [ $all = 1 ] && [ -s "$ADMIN_KUBECONFIG" ] && [ "$(cat "$C/up.fingerprint" 2>/dev/null)" = "$fp" ] && api_ready && etcd_healthy \
       && secure_healthz "$KCM_PORT" && secure_healthz "$SCHED_PORT"; then
     write_env
     say "already up (checked in $(secs_since "$t0")); KUBECONFIG=$ADMIN_KUBECONFIG"
@@ -259,6 +283,10 @@ cmd_up() {
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
+    --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
     --authorization-mode=Node,RBAC \
     --enable-admission-plugins=NodeRestriction,ResourceQuota \
     --allow-privileged=true \
@@ -266,6 +294,7 @@ cmd_up() {
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --api-audiences=https://kubernetes.default.svc.cluster.local \
+    --endpoint-reconciler-type=none \
     --profiling=false --v=1
   wait_healthy kube-apiserver 120
   local api_secs; api_secs="$(secs_since "$t_api")"
@@ -302,13 +331,14 @@ EOF
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-lease-duration-seconds=40 --cidr="$POD_CIDR" --node-ip=127.0.0.1
 
-  start provisioner --kubeconfig="$KCFG/provisioner.kubeconfig" --base-dir="$C/volumes" \
-    --provisioner-name="$PROVISIONER_NAME"
-
   # Platform objects (idempotent): nodes, mail-system, provisioner RBAC, StorageClass.
   { node_manifests; echo "---"; cat "$HERE/manifests/bootstrap.yaml"; echo "---"
     cat "$REPO/k8s/storage/storageclass-longhorn.yaml"; } \
     | kubectl_ apply --server-side --field-manager=berth-cluster-sh -f - >/dev/null
+
+  start provisioner --kubeconfig="$KCFG/provisioner.kubeconfig" --base-dir="$C/volumes" \
+    --provisioner-name="$PROVISIONER_NAME"
+
 
   wait_healthy kube-controller-manager 60
   wait_healthy kube-scheduler 60
@@ -320,6 +350,7 @@ EOF
     || die "nodes not Ready (see $LOGS/kwok.log)"
 
   write_env
+  echo "$fp" >"$C/up.fingerprint"
   if [ ${#STARTED[@]} -gt 0 ]; then
     say "started: ${STARTED[*]} (kube-apiserver /readyz ok after $api_secs)"
   fi
@@ -346,11 +377,12 @@ stop_one() { # <component>
     fi
     say "stopped $comp ($pid)"
   fi
-  rm -f "$C/$comp.pid"
+  rm -f "$C/$comp.pid" "$C/$comp.args"
 }
 
 cmd_down() {
   local i comp
+  lock
   for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do stop_one "${COMPONENTS[$i]}"; done
   local busy=()
   for p in "$ETCD_PORT" "$ETCD_PEER_PORT" "$API_PORT" "$KCM_PORT" "$SCHED_PORT"; do

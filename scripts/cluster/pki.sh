@@ -62,3 +62,19 @@ if [ ! -s sa.key ] || [ ! -s sa.pub ]; then
   openssl genrsa -out sa.key 2048 2>/dev/null
   openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 fi
+
+# Front proxy (request-header authentication for aggregated API servers), as kubeadm does.
+if [ ! -s front-proxy-ca.key ] || [ ! -s front-proxy-ca.crt ]; then
+  openssl genrsa -out front-proxy-ca.key 2048 2>/dev/null
+  openssl req -x509 -new -key front-proxy-ca.key -sha256 -days "$DAYS" -subj "/CN=berth-local-front-proxy-ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out front-proxy-ca.crt 2>/dev/null
+fi
+if [ ! -s front-proxy-client.crt ] || ! openssl verify -CAfile front-proxy-ca.crt front-proxy-client.crt >/dev/null 2>&1; then
+  openssl genrsa -out front-proxy-client.key 2048 2>/dev/null
+  openssl req -new -key front-proxy-client.key -subj "/CN=front-proxy-client" -out front-proxy-client.csr 2>/dev/null
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' >front-proxy-client.ext
+  openssl x509 -req -in front-proxy-client.csr -CA front-proxy-ca.crt -CAkey front-proxy-ca.key -CAcreateserial \
+    -days "$DAYS" -sha256 -extfile front-proxy-client.ext -out front-proxy-client.crt 2>/dev/null
+  rm -f front-proxy-client.csr front-proxy-client.ext
+fi
