@@ -74,7 +74,7 @@ running_pid() {
   local f="$C/$1.pid" pid
   [ -s "$f" ] || return 1
   pid="$(cat "$f")"
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  [ -n "$pid" ] && alive "$pid" || return 1
   # the pid must still be our binary (pids get reused)
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "/$(binary_of "$1") " || return 1
   echo "$pid"
@@ -258,6 +258,15 @@ cmd_up() {
     return 0
   fi
 
+  # Refuse early (before starting anything) if a port we need is taken by someone else.
+  for comp in "${COMPONENTS[@]}"; do
+    running_pid "$comp" >/dev/null && continue
+    local p
+    for p in $(port_of "$comp") $([ "$comp" = etcd ] && echo "$ETCD_PEER_PORT"); do
+      port_busy "$p" && die "port $p (for $comp) is in use by a process this script did not start; stop it or set the port env (see cluster.sh header)"
+    done
+  done
+
   "$HERE/pki.sh" "$PKI" "$(service_ip)"
   kubeconfig admin "$ADMIN_KUBECONFIG"
   kubeconfig kube-controller-manager "$KCFG/kube-controller-manager.kubeconfig"
@@ -365,25 +374,41 @@ EOF
   cat "$C/env"
 }
 
-stop_one() { # <component>
-  local comp="$1" pid i
-  if pid="$(running_pid "$comp")"; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    if [ -d "/proc/$pid" ]; then
-      say "$comp ($pid) did not stop in 10s; killing"
-      kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
-    fi
-    say "stopped $comp ($pid)"
-  fi
-  rm -f "$C/$comp.pid" "$C/$comp.args"
+alive() { # <pid>: exists and is not a zombie
+  local st
+  st="$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)" || return 1
+  [ -n "$st" ] && [ "$st" != Z ]
 }
+
+stop_many() { # <component...>: SIGTERM all, wait up to 15s, then SIGKILL
+  local comp pid i pids=() names=()
+  for comp in "$@"; do
+    if pid="$(running_pid "$comp")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$comp")
+    fi
+  done
+  for i in "${!pids[@]}"; do
+    local n=0
+    while alive "${pids[$i]}" && [ $n -lt 150 ]; do sleep 0.1; n=$((n + 1)); done
+    if alive "${pids[$i]}"; then
+      say "${names[$i]} (${pids[$i]}) did not stop in 15s; killing it"
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+      n=0; while alive "${pids[$i]}" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+    fi
+    say "stopped ${names[$i]} (${pids[$i]})"
+  done
+  for comp in "$@"; do rm -f "$C/$comp.pid" "$C/$comp.args"; done
+}
+stop_one() { stop_many "$1"; }
 
 cmd_down() {
   local i comp
   lock
-  for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do stop_one "${COMPONENTS[$i]}"; done
+  # clients of the API server first (together), then the API server, then etcd
+  stop_many provisioner kwok kube-scheduler kube-controller-manager
+  stop_many kube-apiserver
+  stop_many etcd
   local busy=()
   for p in "$ETCD_PORT" "$ETCD_PEER_PORT" "$API_PORT" "$KCM_PORT" "$SCHED_PORT"; do
     port_busy "$p" && busy+=("$p")
