@@ -155,8 +155,8 @@ start() { # <component> <args...>: start detached unless running; pid file + log
   local pid args; args="$(printf '%s\n' "$BIN" "$@")"
   if pid="$(running_pid "$comp")"; then
     if [ -f "$C/$comp.args" ] && [ "$(cat "$C/$comp.args")" = "$args" ]; then return 0; fi
-    say "$comp: configuration changed; restarting it"
-    stop_one "$comp"
+    say "$comp: configuration changed; restarting it (and what depends on it)"
+    stop_from "$comp"
   fi
   printf '%s' "$args" >"$C/$comp.args"
   local port; port="$(port_of "$comp")"
@@ -167,8 +167,10 @@ start() { # <component> <args...>: start detached unless running; pid file + log
   rm -f "$C/$comp.pid"
   { echo; echo "=== $(date -u +%FT%TZ) starting $comp: $bin $*"; } >>"$LOGS/$comp.log"
   # setsid: own session, so the component outlives the caller's terminal/process group.
-  # 8>&-: the component must not inherit the lock of this script.
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$C/$comp.pid" "$bin" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 8>&- &
+  # The component must not inherit any other descriptor: lock files of this script or
+  # of its caller (scripts/stack.sh holds .stack/.lock on fd 9) would stay locked.
+  setsid bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null
+    echo $$ >"$0"; exec "$@"' "$C/$comp.pid" "$bin" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 &
   disown 2>/dev/null || true
   STARTED+=("$comp")
   local i=0
@@ -400,15 +402,23 @@ stop_many() { # <component...>: SIGTERM all, wait up to 15s, then SIGKILL
   done
   for comp in "$@"; do rm -f "$C/$comp.pid" "$C/$comp.args"; done
 }
-stop_one() { stop_many "$1"; }
+stop_from() { # <component>: stop it and every component after it in COMPONENTS, clients
+  # of the API server first (together), then the API server, then etcd
+  local comp i found=0 clients=() api=0 etcd=0
+  for comp in "${COMPONENTS[@]}"; do
+    [ "$comp" = "$1" ] && found=1
+    [ $found = 1 ] || continue
+    case "$comp" in etcd) etcd=1 ;; kube-apiserver) api=1 ;; *) clients=("$comp" "${clients[@]}") ;; esac
+  done
+  [ ${#clients[@]} -eq 0 ] || stop_many "${clients[@]}"
+  [ $api = 0 ] || stop_many kube-apiserver
+  [ $etcd = 0 ] || stop_many etcd
+}
 
 cmd_down() {
   local i comp
   lock
-  # clients of the API server first (together), then the API server, then etcd
-  stop_many provisioner kwok kube-scheduler kube-controller-manager
-  stop_many kube-apiserver
-  stop_many etcd
+  stop_from etcd
   local busy=()
   for p in "$ETCD_PORT" "$ETCD_PEER_PORT" "$API_PORT" "$KCM_PORT" "$SCHED_PORT"; do
     port_busy "$p" && busy+=("$p")
