@@ -10,6 +10,7 @@ const nextConfig: NextConfig = {
     "/**": [
       "./prisma/schema.prisma",
       "./prisma/migrations/**/*",
+      "./k8s/tenants/templates/*.yaml",
       "./node_modules/@prisma/schema-engine-wasm/**/*",
       "./node_modules/@electric-sql/pglite/dist/**/*",
     ],

@@ -61,6 +61,22 @@ const schema = z.object({
   PLATFORM_DMARC_RUA: z.string().default("mailto:dmarc@berth.test"),
   INGRESS_IPV4: z.string().default("127.0.0.1"),
   INGRESS_IPV6: z.string().optional(),
+  INGRESS_CLASS: z.string().default("traefik"),
+  INGRESS_NAMESPACE: z.string().default("ingress-system"),
+  TLS_CERT_RESOLVER: z.string().default("letsencrypt"),
+  STORAGE_CLASS: z.string().default("longhorn"),
+  MAIL_NAMESPACE: z.string().default("mail-system"),
+  DEFAULT_WEB_IMAGE: z.string().default("nginxinc/nginx-unprivileged:alpine"),
+
+  // The provisioning engine.
+  /** Run reconcile workers inside the web server process. */
+  WORKER_ENABLED: bool.default(true),
+  WORKER_CONCURRENCY: int(8),
+  WORKER_POLL_MS: int(500),
+  WORKER_LEASE_SECONDS: int(30),
+  RESYNC_INTERVAL_SECONDS: int(600),
+  READINESS_TIMEOUT_SECONDS: int(120),
+  STEP_MAX_ATTEMPTS: int(5),
 
   // Integrations (the local stack writes these to .stack/env).
   PDNS_API_URL: z.url().optional(),

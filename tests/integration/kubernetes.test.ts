@@ -86,7 +86,7 @@ describe("Kubernetes adapter against the local control plane", () => {
 
   it("applying the same object twice changes nothing (resourceVersion stable)", async () => {
     const ns = await tenantNamespace();
-    const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "same", namespace: ns }, data: { a: "1" } };
+    const cm: KubernetesObject & { data: Record<string, string> } = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "same", namespace: ns }, data: { a: "1" } };
     const first = await kube.apply(cm);
     const second = await kube.apply(cm);
     expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);

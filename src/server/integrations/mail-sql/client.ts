@@ -109,6 +109,75 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
       );
     },
 
+    /**
+     * Makes the domain's mailboxes and aliases exactly these, in one
+     * transaction: upserts what is wanted, deletes what is not. Rows that
+     * already match are not touched (their updated_at stays).
+     */
+    async syncMailboxes(domainId: number, mailboxes: MailboxSpec[], aliases: Array<{ source: string; destination: string }>): Promise<{ changed: number }> {
+      return run(`sync mailboxes of domain ${domainId}`, async (c) => {
+        await c.beginTransaction();
+        try {
+          let changed = 0;
+          for (const m of mailboxes) {
+            const [res] = await c.execute<mysql.ResultSetHeader>(
+              `INSERT INTO virtual_users (domain_id, email, password, quota_bytes, active, maildir)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON DUPLICATE KEY UPDATE
+                 password = IF(domain_id = VALUES(domain_id), VALUES(password), password),
+                 quota_bytes = IF(domain_id = VALUES(domain_id), VALUES(quota_bytes), quota_bytes),
+                 active = IF(domain_id = VALUES(domain_id), VALUES(active), active),
+                 maildir = IF(domain_id = VALUES(domain_id), VALUES(maildir), maildir)`,
+              [domainId, m.email, m.passwordHash, m.quotaBytes, m.active ? 1 : 0, m.maildir],
+            );
+            // affectedRows: 1 inserted, 2 updated, 0 unchanged.
+            changed += res.affectedRows;
+          }
+          const [owner] = await c.execute<mysql.RowDataPacket[]>(
+            `SELECT email FROM virtual_users WHERE email IN (${mailboxes.map(() => "?").join(",") || "NULL"}) AND domain_id <> ?`,
+            [...mailboxes.map((m) => m.email), domainId],
+          );
+          if (owner.length) throw new MailDbError(`mail DB: ${String(owner[0]?.email)} belongs to another domain`, false);
+          const keep = mailboxes.map((m) => m.email);
+          const [del] = await c.execute<mysql.ResultSetHeader>(
+            `DELETE FROM virtual_users WHERE domain_id = ?${keep.length ? ` AND email NOT IN (${keep.map(() => "?").join(",")})` : ""}`,
+            [domainId, ...keep],
+          );
+          changed += del.affectedRows;
+          for (const a of aliases) {
+            const [res] = await c.execute<mysql.ResultSetHeader>(
+              "INSERT IGNORE INTO virtual_aliases (domain_id, source, destination) VALUES (?, ?, ?)",
+              [domainId, a.source, a.destination],
+            );
+            changed += res.affectedRows;
+          }
+          const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, source, destination FROM virtual_aliases WHERE domain_id = ?", [domainId]);
+          const wanted = new Set(aliases.map((a) => `${a.source}\n${a.destination}`));
+          for (const r of rows) {
+            if (!wanted.has(`${String(r.source)}\n${String(r.destination)}`)) {
+              await c.execute("DELETE FROM virtual_aliases WHERE id = ?", [r.id]);
+              changed += 1;
+            }
+          }
+          await c.commit();
+          return { changed };
+        } catch (e) {
+          await c.rollback();
+          throw e;
+        }
+      });
+    },
+
+    async ensureDkimSelector(domainId: number, selector: string, secretName: string): Promise<void> {
+      await run(`ensure DKIM selector ${selector}`, (c) =>
+        c.execute(
+          `INSERT INTO dkim_selectors (domain_id, selector, secret_name) VALUES (?, ?, ?)
+           ON DUPLICATE KEY UPDATE secret_name = VALUES(secret_name)`,
+          [domainId, selector, secretName],
+        ),
+      );
+    },
+
     /** Removes the domain and, by ON DELETE CASCADE, its mailboxes, aliases and DKIM rows. */
     async removeDomain(name: string): Promise<void> {
       await run(`remove domain ${name}`, (c) => c.execute("DELETE FROM virtual_domains WHERE name = ?", [name]));

@@ -1,0 +1,25 @@
+import { PermanentError, type Step } from "../step";
+
+const owner = (n: number) => String(n);
+
+/** Step 8: the domain in the mail-system DB (virtual_domains), so Postfix accepts mail for it. */
+export const mailDomainStep: Step = {
+  name: "mail-domain",
+  title: "Mail domain",
+  async ensure(ctx) {
+    try {
+      ctx.state.mailDomainId = await ctx.deps.mail.ensureDomain(ctx.domain.name, owner(ctx.domain.customer.number));
+    } catch (e) {
+      if (e instanceof Error && "transient" in e && e.transient === false) throw new PermanentError(e.message);
+      throw e;
+    }
+    return { message: `virtual_domains id ${ctx.state.mailDomainId}` };
+  },
+  async remove(ctx) {
+    const row = await ctx.deps.mail.getDomain(ctx.domain.name);
+    if (!row) return { message: "already gone" };
+    if (row.customerId !== owner(ctx.domain.customer.number)) return { warning: "mail domain belongs to another customer: left in place" };
+    // Cascades to virtual_users, virtual_aliases and dkim_selectors.
+    await ctx.deps.mail.removeDomain(ctx.domain.name);
+  },
+};

@@ -1,0 +1,30 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { deploymentAvailable, KubeError } from "@/server/integrations/kubernetes/client";
+import { domainNames } from "../values";
+import type { Step } from "../step";
+
+/**
+ * Step 12: the site answers — its Deployment Available with every replica
+ * Ready — within a deadline. Missing the deadline is a warning, not a failure
+ * (seed TENANT-PROVISIONING-ARCHITECTURE): the rest is in place and resync
+ * keeps watching.
+ */
+export const readinessStep: Step = {
+  name: "readiness",
+  title: "Site ready",
+  async ensure(ctx) {
+    if (ctx.domain.suspended) return { message: "suspended: scaled to zero" };
+    const n = domainNames(ctx.domain.name, ctx.domain.customer.number);
+    try {
+      await ctx.deps.kube.waitFor<KubernetesObject & Parameters<typeof deploymentAvailable>[0]>(
+        { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: n.web, namespace: n.namespace } },
+        deploymentAvailable,
+        { timeoutMs: ctx.config.readinessTimeoutMs, intervalMs: 100, what: "Available" },
+      );
+      return { message: "Deployment Available, pods Ready" };
+    } catch (e) {
+      if (e instanceof KubeError && e.reason === "Timeout") return { warning: e.message };
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,36 @@
+import { renderOne } from "../templates";
+import { domainNames, templateValues } from "../values";
+import type { Step, StepContext } from "../step";
+
+function claims(ctx: StepContext) {
+  const v = templateValues(ctx);
+  const n = domainNames(ctx.domain.name, ctx.domain.customer.number);
+  const size = `${ctx.domain.options.storageGi ?? 1}Gi`;
+  const web = renderOne("pvc", { ...v, pvcName: n.webPvc, volume: "web-data", size });
+  const db = renderOne("pvc", { ...v, pvcName: n.dbPvc, volume: "db-data", size });
+  return { web, db };
+}
+
+/** Step 4: the domain's web-data volume, and db-data when a database is included. */
+export const storageStep: Step = {
+  name: "storage",
+  title: "Storage",
+  async ensure(ctx) {
+    const { web, db } = claims(ctx);
+    await ctx.deps.kube.apply(web);
+    if (ctx.domain.options.includeDatabase) await ctx.deps.kube.apply(db);
+    else await ctx.deps.kube.remove(refOf(db));
+    return { message: ctx.domain.options.includeDatabase ? "web-data and db-data" : "web-data" };
+  },
+  async remove(ctx) {
+    const { web, db } = claims(ctx);
+    await ctx.deps.kube.remove(refOf(web));
+    await ctx.deps.kube.remove(refOf(db));
+  },
+};
+
+export const refOf = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } }) => ({
+  apiVersion: o.apiVersion ?? "v1",
+  kind: o.kind ?? "",
+  metadata: { name: o.metadata?.name ?? "", namespace: o.metadata?.namespace },
+});

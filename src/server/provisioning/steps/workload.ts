@@ -1,0 +1,26 @@
+import { renderOne } from "../templates";
+import { templateValues } from "../values";
+import { refOf } from "./storage";
+import type { Step, StepContext } from "../step";
+
+const objects = (ctx: StepContext) => {
+  const v = templateValues(ctx);
+  return { deployment: renderOne("deployment", v), service: renderOne("service", v) };
+};
+
+/** Step 5: the web Deployment and its Service. */
+export const workloadStep: Step = {
+  name: "workload",
+  title: "Web app",
+  async ensure(ctx) {
+    const { deployment, service } = objects(ctx);
+    await ctx.deps.kube.apply(deployment);
+    await ctx.deps.kube.apply(service);
+    return { message: `${deployment.metadata?.name}` };
+  },
+  async remove(ctx) {
+    const { deployment, service } = objects(ctx);
+    await ctx.deps.kube.remove(refOf(service));
+    await ctx.deps.kube.remove(refOf(deployment));
+  },
+};
