@@ -1,0 +1,195 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import bcrypt from "bcryptjs";
+import { getDomain as registrableDomain } from "tldts";
+import { Prisma } from "@/generated/prisma/client";
+import { env } from "@/env";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import type { Scope } from "@/server/auth/permissions";
+import { recordAudit } from "@/server/services/audit/record";
+import { normalizeDomainName } from "./domain-name";
+import { localPart as localPartSchema, type AddDomainInput } from "./add-domain.schema";
+
+const BCRYPT_COST = 10;
+
+export type Actor = { userId?: string | null; realUserId?: string | null; tokenId?: string | null; ip?: string | null };
+
+/** Turns the input's mailboxes and aliases into rows for this domain, or refuses with per-field messages. */
+async function mailRows(domain: string, input: AddDomainInput) {
+  const fields: Record<string, string> = {};
+  const seen = new Set<string>();
+  const mailboxes: Array<{ localPart: string; address: string; passwordHash: string; quotaMb: number }> = [];
+  for (const [i, m] of input.mailUsers.entries()) {
+    let local = m.localPart;
+    if (m.email !== undefined) {
+      const at = m.email.lastIndexOf("@");
+      const dom = normalizeDomainName(m.email.slice(at + 1));
+      if (at < 1 || !dom.ok || dom.value.name !== domain) {
+        fields[`mailUsers.${i}.email`] = `The address must end in @${domain}`;
+        continue;
+      }
+      local = m.email.slice(0, at);
+    }
+    const parsed = localPartSchema.safeParse(local ?? "");
+    if (!parsed.success) {
+      fields[`mailUsers.${i}.localPart`] = parsed.error.issues[0]?.message ?? "Invalid address";
+      continue;
+    }
+    const address = `${parsed.data}@${domain}`;
+    if (seen.has(address)) {
+      fields[`mailUsers.${i}.localPart`] = `${address} is listed twice`;
+      continue;
+    }
+    seen.add(address);
+    if (m.password.toLowerCase().includes(parsed.data) && parsed.data.length >= 4) {
+      fields[`mailUsers.${i}.password`] = "The password must not contain the address";
+      continue;
+    }
+    mailboxes.push({ localPart: parsed.data, address, passwordHash: "", quotaMb: m.quotaMb ?? 1024 });
+  }
+  const aliases: Array<{ source: string; destination: string }> = [];
+  const seenAlias = new Set<string>();
+  for (const [i, a] of input.aliases.entries()) {
+    const rawLocal = a.source.includes("@") ? a.source.slice(0, a.source.lastIndexOf("@")) : a.source;
+    const rawDomain = a.source.includes("@") ? a.source.slice(a.source.lastIndexOf("@") + 1) : domain;
+    const parsed = localPartSchema.safeParse(rawLocal);
+    const dom = normalizeDomainName(rawDomain);
+    if (!dom.ok || dom.value.name !== domain) {
+      fields[`aliases.${i}.source`] = `The alias must be an address at ${domain}`;
+      continue;
+    }
+    if (!parsed.success) {
+      fields[`aliases.${i}.source`] = parsed.error.issues[0]?.message ?? "Invalid address";
+      continue;
+    }
+    const source = `${parsed.data}@${domain}`;
+    const destDomain = normalizeDomainName(a.destination.slice(a.destination.lastIndexOf("@") + 1));
+    if (!destDomain.ok) {
+      fields[`aliases.${i}.destination`] = `Cannot forward there: ${destDomain.reason}`;
+      continue;
+    }
+    const destination = `${a.destination.slice(0, a.destination.lastIndexOf("@"))}@${destDomain.value.name}`;
+    if (destination === source) {
+      fields[`aliases.${i}.destination`] = "An alias cannot forward to itself";
+      continue;
+    }
+    const key = `${source}>${destination}`;
+    if (seenAlias.has(key)) continue;
+    seenAlias.add(key);
+    aliases.push({ source, destination });
+  }
+  if (Object.keys(fields).length) throw new AppError("BAD_REQUEST", "Some mailboxes or aliases need attention.", { fields });
+  // Hash last, once everything is known to be valid (bcrypt is deliberately slow).
+  const passwords = input.mailUsers.map((m) => m.password);
+  await Promise.all(mailboxes.map(async (m, i) => (m.passwordHash = await bcrypt.hash(passwords[i] ?? "", BCRYPT_COST))));
+  return { mailboxes, aliases };
+}
+
+/**
+ * Records a new domain's desired state — the Domain, its Mailbox and Alias
+ * rows — and returns at once with status "pending". Nothing outside the
+ * panel DB is touched here: the reconciler does that.
+ */
+export async function addDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput, actor: Actor) {
+  const normalized = normalizeDomainName(input.domain, { platformDomains: [...env.PLATFORM_DOMAINS, env.PANEL_DOMAIN] });
+  if (!normalized.ok) throw new AppError("BAD_REQUEST", normalized.reason, { fields: { domain: normalized.reason } });
+  const { name, displayName } = normalized.value;
+  const { mailboxes, aliases } = await mailRows(name, input);
+
+  const customer = await db.customer.findUniqueOrThrow({
+    where: { id: scope.customerId },
+    select: { id: true, suspended: true, plan: { select: { name: true, maxDomains: true, maxMailboxes: true } } },
+  });
+  if (customer.suspended) throw new AppError("FORBIDDEN", "This account is suspended: domains cannot be added.");
+
+  try {
+    const created = await db.$transaction(async (tx) => {
+      // Serialise adds under the same registrable domain, so a parent and a
+      // child cannot slip in for two customers at once.
+      const lockKey = registrableDomain(name, { allowPrivateDomains: true }) ?? name;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
+
+      const clash = await tx.domain.findFirst({
+        where: {
+          OR: [
+            { name },
+            { name: { in: ancestors(name) } },
+            { name: { endsWith: `.${name}` } },
+          ],
+        },
+        select: { name: true, customerId: true },
+      });
+      if (clash) {
+        const same = clash.customerId === customer.id;
+        if (clash.name === name) {
+          throw new AppError("CONFLICT", same ? `You have already added ${displayName}.` : `${displayName} is already hosted here by another account.`, {
+            fields: { domain: same ? "Already added" : "Hosted by another account" },
+          });
+        }
+        if (!same) {
+          throw new AppError("CONFLICT", `${displayName} overlaps a domain another account hosts here (${clash.name === name ? name : "a parent or sub-domain"}).`, {
+            fields: { domain: "Overlaps another account's domain" },
+          });
+        }
+      }
+
+      const [domains, mailboxCount] = await Promise.all([
+        tx.domain.count({ where: { customerId: customer.id, deletionRequested: false } }),
+        tx.mailbox.count({ where: { domain: { customerId: customer.id, deletionRequested: false } } }),
+      ]);
+      const plan = customer.plan;
+      if (plan.maxDomains !== null && domains + 1 > plan.maxDomains) {
+        throw new AppError("PRECONDITION_FAILED", `The ${plan.name} plan includes ${plan.maxDomains} domains, and all are in use. Upgrade the plan to add more.`);
+      }
+      if (plan.maxMailboxes !== null && mailboxCount + mailboxes.length > plan.maxMailboxes) {
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          `The ${plan.name} plan includes ${plan.maxMailboxes} mailboxes; ${mailboxCount} are in use, so ${Math.max(0, plan.maxMailboxes - mailboxCount)} more can be added.`,
+          { fields: { mailUsers: "Over the plan's mailbox limit" } },
+        );
+      }
+
+      const domain = await tx.domain.create({
+        data: {
+          customerId: customer.id,
+          name,
+          displayName,
+          options: { image: input.image ?? null, includeDatabase: input.includeDatabase },
+          verificationToken: randomBytes(16).toString("hex"),
+          mailboxes: { create: mailboxes },
+          aliases: { create: aliases },
+        },
+        select: { id: true, name: true, displayName: true, status: true, generation: true, createdAt: true },
+      });
+      await recordAudit(
+        {
+          action: "domain.add",
+          targetType: "domain",
+          targetId: domain.id,
+          actorUserId: actor.userId,
+          realActorUserId: actor.realUserId,
+          customerId: customer.id,
+          partnerId: scope.partnerId,
+          ip: actor.ip,
+          metadata: { name, mailboxes: mailboxes.length, aliases: aliases.length, via: actor.tokenId ? "api" : "panel" },
+        },
+        tx,
+      );
+      return domain;
+    });
+    return created;
+  } catch (e) {
+    // Two requests for the same name at once: the unique index lets exactly one in.
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      throw new AppError("CONFLICT", `${displayName} has just been added.`, { fields: { domain: "Already added" } });
+    }
+    throw e;
+  }
+}
+
+/** "a.b.example.co.uk" → ["b.example.co.uk", "example.co.uk", "co.uk", "uk"] */
+function ancestors(name: string): string[] {
+  const labels = name.split(".");
+  return labels.slice(1).map((_, i) => labels.slice(i + 1).join("."));
+}

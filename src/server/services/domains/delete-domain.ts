@@ -1,0 +1,23 @@
+import "server-only";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { customerWhere, type Scope } from "@/server/auth/permissions";
+import { recordAudit } from "@/server/services/audit/record";
+import type { Actor } from "./add-domain";
+
+/** Asks for the domain to be removed everywhere; the reconciler runs the inverses and then drops the row. */
+export async function deleteDomain(scope: Scope, domainId: string, actor: Actor) {
+  const domain = await db.domain.findFirst({ where: { id: domainId, customer: customerWhere(scope) }, select: { id: true, name: true, customerId: true } });
+  if (!domain) throw new AppError("NOT_FOUND", "No such domain.");
+  await db.$transaction(async (tx) => {
+    await tx.domain.update({
+      where: { id: domain.id },
+      data: { deletionRequested: true, generation: { increment: 1 }, nextResyncAt: null, status: "DELETING" },
+    });
+    await recordAudit(
+      { action: "domain.delete", targetType: "domain", targetId: domain.id, actorUserId: actor.userId, realActorUserId: actor.realUserId, customerId: domain.customerId, ip: actor.ip, metadata: { name: domain.name } },
+      tx,
+    );
+  });
+  return { id: domain.id, status: "deleting" as const };
+}
