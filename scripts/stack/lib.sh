@@ -32,7 +32,7 @@ svc_dir() { # svc -> $STACK_DIR/svc (created)
 sock_dir() { # svc
   local d="$STACK_DIR/$1/run"
   if ((${#d} > 70)); then
-    d="/tmp/berth-stack-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-8)/$1"
+    d="/tmp/berth-stack-$(stack_hash)/$1"
   fi
   mkdir -p "$d"
   printf '%s\n' "$d"
@@ -84,6 +84,25 @@ user_can_reach() { # user path
   ((EUID == 0)) || return 0
   setpriv --reuid="$1" --regid="$1" --init-groups -- test -x "$2" 2>/dev/null
 }
+
+# private_base SVC [USER]: a directory for the data, sockets and pid file of a private
+# server that runs as USER (when we are root): $STACK_DIR/SVC if USER can reach it, else
+# /var/tmp/berth-stack-<hash of STACK_DIR>/SVC (e.g. a clone under /root, mode 700).
+private_base() {
+  local svc=$1 user=${2:-} d="$STACK_DIR/$1"
+  if [[ -n $user ]] && ((EUID == 0)); then
+    if ! user_can_reach "$user" "$d"; then
+      d="/var/tmp/berth-stack-$(stack_hash)/$svc"
+      mkdir -p "$d"; chmod 755 "${d%/*}"
+      log "user $user cannot reach $STACK_DIR: $svc keeps its data in $d"
+    fi
+    chown "$user:" "$d"
+  fi
+  printf '%s
+' "$d"
+}
+
+stack_hash() { printf '%s' "$STACK_DIR" | sha256sum | cut -c1-8; }
 
 # ---------------------------------------------------------------- secrets and env files
 

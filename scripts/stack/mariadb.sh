@@ -23,15 +23,17 @@ mariadb_admin() { # mariadb client as root over TCP; extra args follow
 start_private() {
   command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null \
     || ensure_packages mariadb-server
-  local datadir="$DIR/data" sock owner=""
-  sock=$(sock_dir mariadb)
+  local base datadir run owner=""
   if ((EUID == 0)); then
     owner=mysql
     id "$owner" >/dev/null 2>&1 || die "user $owner missing (package mariadb-server creates it)"
-    user_can_reach "$owner" "$DIR" \
-      || die "user $owner cannot reach $DIR: make its parents traversable (chmod o+x) or set STACK_DIR elsewhere"
-    mkdir -p "$datadir"; chown "$owner:" "$DIR" "$datadir" "$sock"
   fi
+  base=$(private_base mariadb "$owner")
+  datadir="$base/data"
+  run="$base/run"
+  if ((${#run} > 70)); then run="/tmp/berth-stack-$(stack_hash)/mariadb"; fi # socket path limit
+  mkdir -p "$datadir" "$run"
+  [[ -n $owner ]] && chown "$owner:" "$datadir" "$run"
   if [[ ! -d $datadir/mysql ]]; then
     log "mariadb-install-db $datadir"
     mariadb-install-db --no-defaults --datadir="$datadir" ${owner:+--user="$owner"} \
@@ -42,7 +44,7 @@ start_private() {
   # mariadbd drops to --user itself and keeps its pid.
   start_detached mariadb -- mariadbd --no-defaults --datadir="$datadir" \
     ${owner:+--user="$owner"} --port="$PORT" --bind-address="$STACK_HOST" \
-    --socket="$sock/mysqld.sock" --pid-file="$DIR/mariadbd.pid" \
+    --socket="$run/mysqld.sock" --pid-file="$run/mariadbd.pid" \
     --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=2 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
   printf 'private\n' >"$DIR/mode"

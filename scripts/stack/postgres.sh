@@ -21,16 +21,16 @@ pg_bindir() {
 }
 
 start_private() {
-  local bindir datadir owner=""
+  local bindir base datadir owner=""
   bindir=$(pg_bindir) || { ensure_packages postgresql; bindir=$(pg_bindir) || die "no PostgreSQL server binaries"; }
-  datadir="$DIR/data"
   if ((EUID == 0)); then
-    owner=postgres
+    owner=postgres # the server refuses to run as root
     id "$owner" >/dev/null 2>&1 || die "user $owner missing (package postgresql-common creates it)"
-    user_can_reach "$owner" "$DIR" \
-      || die "user $owner cannot reach $DIR: make its parents traversable (chmod o+x) or set STACK_DIR elsewhere"
-    mkdir -p "$datadir"; chown "$owner:" "$DIR" "$datadir"; chmod 700 "$datadir"
   fi
+  base=$(private_base postgres "$owner")
+  datadir="$base/data"
+  mkdir -p "$datadir"; chmod 700 "$datadir"
+  [[ -n $owner ]] && chown "$owner:" "$datadir"
   if [[ ! -f $datadir/PG_VERSION ]]; then
     log "initdb $datadir"
     local -a as=()
