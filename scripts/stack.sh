@@ -13,16 +13,20 @@
 #   powerdns   PowerDNS Authoritative, API :18081, DNS :15353
 #   dovecot    Dovecot auth-only over the mail DB
 #   cluster    scripts/cluster/cluster.sh, when present (BERTH_STACK_SKIP_CLUSTER=1 skips)
+#   toxiproxy  fault-injecting proxies in front of the above, when scripts/stack/toxiproxy.sh
+#              is present (BERTH_STACK_SKIP_TOXIPROXY=1 skips); it comes last because it
+#              points at the others
 #
 # Environment knobs: STACK_DIR (default <repo>/.stack), BERTH_PG_PORT, BERTH_MARIADB_PORT,
 # BERTH_MARIADB_ROOT_PASSWORD, BERTH_PDNS_API_PORT, BERTH_PDNS_DNS_PORT,
-# BERTH_STACK_SKIP_CLUSTER.
+# BERTH_STACK_SKIP_CLUSTER, BERTH_STACK_SKIP_TOXIPROXY (and the components' own knobs).
 set -euo pipefail
 STACK_SVC=stack
 . "$(dirname "${BASH_SOURCE[0]}")/stack/lib.sh"
 cd "$REPO_ROOT"
 
-COMPONENTS=(postgres mariadb postfix powerdns dovecot)
+COMPONENTS=(postgres mariadb postfix powerdns dovecot) # always, in this order
+EXTRAS=(toxiproxy)                                    # after the cluster, when present
 CLUSTER_SH="$REPO_ROOT/scripts/cluster/cluster.sh"
 
 cluster_enabled() { # prints why not, returns 1, when the cluster is skipped
@@ -36,6 +40,12 @@ cluster_enabled() { # prints why not, returns 1, when the cluster is skipped
 
 component() { bash "$REPO_ROOT/scripts/stack/$1.sh" "$2"; }
 
+extra_enabled() { # NAME: prints why not, returns 1, when that extra component is skipped
+  local knob="BERTH_STACK_SKIP_${1^^}"
+  if [[ ${!knob:-0} == 1 ]]; then echo "skipped ($knob=1)"; return 1; fi
+  if [[ ! -f $REPO_ROOT/scripts/stack/$1.sh ]]; then echo "skipped (scripts/stack/$1.sh not present)"; return 1; fi
+}
+
 write_env() {
   local c tmp="$STACK_DIR/env.tmp.$$"
   {
@@ -45,6 +55,9 @@ write_env() {
     if cluster_enabled >/dev/null && [[ -f $STACK_DIR/cluster/env ]]; then
       grep -E '^[A-Za-z_][A-Za-z0-9_]*=' "$STACK_DIR/cluster/env" || true
     fi
+    for c in "${EXTRAS[@]}"; do
+      if extra_enabled "$c" >/dev/null; then cat "$STACK_DIR/$c/env"; fi
+    done
   } >"$tmp"
   chmod 600 "$tmp"
   mv -f "$tmp" "$STACK_DIR/env"
@@ -60,13 +73,22 @@ up() {
   else
     log "cluster: $why"
   fi
+  for c in "${EXTRAS[@]}"; do
+    if why=$(extra_enabled "$c"); then component "$c" up; else log "$c: $why"; fi
+  done
   write_env
   log "up in $((SECONDS - t0))s; environment in $STACK_DIR/env"
 }
 
 down() {
   local i rc=0 t0=$SECONDS
-  # The cluster goes first (it may use the others); also when skipped now but started before.
+  # Extras and the cluster go first (they may use the others); also when skipped now but
+  # started before.
+  for ((i = ${#EXTRAS[@]} - 1; i >= 0; i--)); do
+    if [[ -f $REPO_ROOT/scripts/stack/${EXTRAS[i]}.sh && -d $STACK_DIR/${EXTRAS[i]} ]]; then
+      component "${EXTRAS[i]}" down || rc=1
+    fi
+  done
   if [[ -f $CLUSTER_SH && -d $STACK_DIR/cluster ]]; then
     STACK_DIR="$STACK_DIR" bash "$CLUSTER_SH" down || rc=1
   fi
@@ -92,6 +114,14 @@ status() {
   else
     rows+=$(status_row cluster skipped "-" "${why#skipped }")$'\n'
   fi
+  for c in "${EXTRAS[@]}"; do
+    if why=$(extra_enabled "$c"); then
+      out=$(component "$c" status 2>/dev/null) || rc=1
+      rows+="$out"$'\n'
+    else
+      rows+=$(status_row "$c" skipped "-" "${why#skipped }")$'\n'
+    fi
+  done
   local name state addr note
   printf '%-13s %-8s %-44s %s\n' SERVICE STATE ADDRESS NOTE
   while IFS=$'\t' read -r name state addr note; do
