@@ -80,8 +80,22 @@ up() {
   log "up in $((SECONDS - t0))s; environment in $STACK_DIR/env"
 }
 
+stop_panel() { # the panel server `npm run up` started (scripts/up.sh), if it runs
+  local pid
+  [[ -f $STACK_DIR/panel.pid ]] || return 0
+  pid=$(cat "$STACK_DIR/panel.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "panel: stopped (pid $pid)"
+  fi
+  rm -f "$STACK_DIR/panel.pid" "$STACK_DIR/panel.build"
+}
+
 down() {
   local i rc=0 t0=$SECONDS
+  stop_panel
   # Extras and the cluster go first (they may use the others); also when skipped now but
   # started before.
   for ((i = ${#EXTRAS[@]} - 1; i >= 0; i--)); do
