@@ -77,6 +77,8 @@ const schema = z.object({
   RESYNC_INTERVAL_SECONDS: int(600),
   READINESS_TIMEOUT_SECONDS: int(120),
   STEP_MAX_ATTEMPTS: int(5),
+  /** Names this process in leases and runs (default: host:pid:random). */
+  WORKER_ID: z.string().max(100).optional(),
 
   // Integrations (the local stack writes these to .stack/env).
   PDNS_API_URL: z.url().optional(),

@@ -66,3 +66,32 @@ export async function callerFor(userId: string | null) {
   const viewer = userId ? await loadViewer(userId, "test-session") : null;
   return createCaller(await createTRPCContext({ headers: new Headers(), viewer }));
 }
+
+/** A plan with room for many domains and mailboxes (integration tests, benchmarks). */
+export async function roomyPlan() {
+  return db.plan.upsert({
+    where: { slug: "test-roomy" },
+    create: {
+      slug: "test-roomy",
+      name: "Roomy",
+      cpuRequestM: 8000,
+      cpuLimitM: 16000,
+      memoryRequestMi: 16384,
+      memoryLimitMi: 32768,
+      maxPvcs: 50,
+      storageGi: 100,
+      maxMailboxes: null,
+      maxDomains: null,
+      appReplicas: 1,
+    },
+    update: {},
+  });
+}
+
+/** A customer on the roomy plan, with its scope as the services take it. */
+export async function roomyCustomer() {
+  const p = await partner();
+  const plan = await roomyPlan();
+  const c = await db.customer.create({ data: { name: `Customer ${uniq()}`, partnerId: p.id, planId: plan.id } });
+  return { customer: c, scope: { kind: "customer" as const, customerId: c.id, partnerId: p.id } };
+}

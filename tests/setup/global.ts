@@ -1,11 +1,24 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { applyMigrations } from "@/server/db/migrations";
 import { readStackEnv } from "./stack-env";
 
-/** Once per run: bring the test database to the committed migrations. */
+/**
+ * Once per run: bring the test database to the committed migrations, and
+ * start its customer numbers far from the development database's, because
+ * both provision into the same local cluster, PowerDNS and mail DB, where a
+ * customer's namespace is cust-<number>.
+ */
 export default async function setup() {
   const url = process.env.TEST_DATABASE_URL ?? readStackEnv().TEST_DATABASE_URL;
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run `npm run stack -- up` (npm test does it for you).");
-  const factory = new PrismaPg({ connectionString: url });
-  await applyMigrations(factory);
+  await applyMigrations(new PrismaPg({ connectionString: url }));
+  const base = Number(process.env.TEST_CUSTOMER_NUMBER_BASE ?? 100_000);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`SELECT setval('"Customer_number_seq"', GREATEST((SELECT last_value FROM "Customer_number_seq"), $1::bigint))`, [base]);
+  } finally {
+    await client.end();
+  }
 }

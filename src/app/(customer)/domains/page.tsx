@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { Globe2 } from "lucide-react";
+import Link from "next/link";
+import { Globe2, Plus } from "lucide-react";
+import { buttonClass } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -17,6 +19,11 @@ export default async function DomainsPage() {
       <PageHeader
         title="Domains"
         description={`${o.name} · ${o.plan.name} plan · namespace ${o.namespace}`}
+        action={
+          <Link href="/domains/new" className={buttonClass()}>
+            <Plus className="size-4" aria-hidden /> Add domain
+          </Link>
+        }
       />
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <UsageMeter label="Domains" used={o.usage.domains.used} limit={o.usage.domains.limit} />
@@ -27,7 +34,7 @@ export default async function DomainsPage() {
         <CardHeader title="Your domains" description="Each domain gets its site, DNS zone and mail." />
         {o.domains.length === 0 ? (
           <EmptyState icon={<Globe2 className="size-5" />} title="No domains yet">
-            Domains you add appear here with their provisioning status.
+            Add your first domain: we set up its site, DNS and mail.
           </EmptyState>
         ) : (
           <Table>
@@ -43,7 +50,7 @@ export default async function DomainsPage() {
               {o.domains.map((d) => (
                 <tr key={d.id}>
                   <Td className="font-medium">
-                    {d.displayName}
+                    <Link href={`/domains/${d.id}`} className="hover:text-primary hover:underline">{d.displayName}</Link>
                     {d.displayName !== d.name ? <span className="ml-2 font-mono text-xs text-fg-muted">{d.name}</span> : null}
                   </Td>
                   <Td className="text-right tabular-nums">{d._count.mailboxes}</Td>

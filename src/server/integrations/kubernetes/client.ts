@@ -152,7 +152,7 @@ export function createKubeClient(kc: KubeConfig) {
       const deadline = Date.now() + opts.timeoutMs;
       while ((await client.observe(ref)) !== null) {
         if (Date.now() >= deadline) {
-          throw new KubeError(`${describe(ref)} still exists after ${Math.round(opts.timeoutMs / 1000)} s`, null, false, "Timeout");
+          throw new KubeError(`${describe(ref)} still exists after ${Math.round(opts.timeoutMs / 1000)} s`, null, true, "Timeout");
         }
         await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
       }

@@ -26,8 +26,14 @@ export const storageStep: Step = {
     const { web, db } = claims(ctx);
     await ctx.deps.kube.remove(refOf(web));
     await ctx.deps.kube.remove(refOf(db));
+    // A claim lingers (pvc-protection) until no pod uses it; the domain is not gone until it is.
+    await ctx.deps.kube.waitGone(refOf(web), { timeoutMs: REMOVE_TIMEOUT_MS });
+    await ctx.deps.kube.waitGone(refOf(db), { timeoutMs: REMOVE_TIMEOUT_MS });
   },
 };
+
+/** How long a remove waits for Kubernetes to finish deleting before the step retries. */
+export const REMOVE_TIMEOUT_MS = 60_000;
 
 export const refOf = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } }) => ({
   apiVersion: o.apiVersion ?? "v1",

@@ -1,6 +1,6 @@
 import { renderOne } from "../templates";
 import { templateValues } from "../values";
-import { refOf } from "./storage";
+import { REMOVE_TIMEOUT_MS, refOf } from "./storage";
 import type { Step, StepContext } from "../step";
 
 const objects = (ctx: StepContext) => {
@@ -21,6 +21,8 @@ export const workloadStep: Step = {
   async remove(ctx) {
     const { deployment, service } = objects(ctx);
     await ctx.deps.kube.remove(refOf(service));
-    await ctx.deps.kube.remove(refOf(deployment));
+    // Foreground: the Deployment is gone only once its pods are, so the volumes they mount can go next.
+    await ctx.deps.kube.remove(refOf(deployment), { propagation: "Foreground" });
+    await ctx.deps.kube.waitGone(refOf(deployment), { timeoutMs: REMOVE_TIMEOUT_MS });
   },
 };

@@ -1,4 +1,10 @@
 import { createTRPCRouter } from "@/server/api/trpc";
 import { overview } from "./overview";
+import { addDomainProcedure } from "./add-domain";
+import { getDomainProcedure } from "./get-domain";
+import { deleteDomainProcedure } from "./delete-domain";
 
-export const customerRouter = createTRPCRouter({ overview });
+export const customerRouter = createTRPCRouter({
+  overview,
+  domains: createTRPCRouter({ add: addDomainProcedure, get: getDomainProcedure, delete: deleteDomainProcedure }),
+});
