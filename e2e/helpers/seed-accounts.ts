@@ -28,6 +28,11 @@ async function account(label: string, name: string, role: Role | null, scope: { 
 }
 
 async function main() {
+  // Domains an earlier, interrupted run left behind: have the server's worker remove them.
+  await db.domain.updateMany({
+    where: { customer: { name: { startsWith: "Seaside Cafe " } }, deletionRequested: false },
+    data: { deletionRequested: true, generation: { increment: 1 }, nextResyncAt: null, leaseUntil: null },
+  });
   const plan = await db.plan.upsert({
     where: { slug: "starter" },
     create: { slug: "starter", name: "Starter", cpuRequestM: 500, cpuLimitM: 1000, memoryRequestMi: 512, memoryLimitMi: 1024, maxPvcs: 2, storageGi: 5, maxMailboxes: 5, maxDomains: 3 },

@@ -161,8 +161,18 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     const gone = await k8sObjects(first, customer.number);
     expect(gone.namespace).not.toBeNull();
     for (const k of ["pvc", "deployment", "service", "ingress", "dkim"] as const) expect(gone[k], k).toBeNull();
-    const labelled = await kube.list("v1", "PersistentVolumeClaim", { labelSelector: `berth.io/domain=${labelValue(first)}` });
-    expect(labelled).toEqual([]);
+    // Orphan scan: nothing labelled with the domain, of any kind Berth creates, in any namespace.
+    for (const [apiVersion, kind] of [
+      ["v1", "PersistentVolumeClaim"],
+      ["apps/v1", "Deployment"],
+      ["v1", "Service"],
+      ["networking.k8s.io/v1", "Ingress"],
+      ["v1", "Secret"],
+      ["v1", "Pod"],
+    ] as const) {
+      const labelled = await kube.list(apiVersion, kind, { labelSelector: `berth.io/domain=${labelValue(first)}` });
+      expect(labelled.map((x) => x.metadata?.name), kind).toEqual([]);
+    }
     expect(await pdns.getZone(first)).toBeNull();
     expect(await mail.getDomain(first)).toBeNull();
     expect(await dovecotAuth(`alice@${first}`, "Sunrise-Tango-42")).toBe(77);

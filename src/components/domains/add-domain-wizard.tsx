@@ -8,6 +8,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { useTRPC } from "@/trpc/react";
+import { PreviewPanel } from "./preview-panel";
 
 type Mailbox = { localPart: string; password: string };
 type Alias = { source: string; destination: string };
@@ -54,14 +55,16 @@ export function AddDomainWizard() {
     setStep((s) => Math.min(s + 1, STEPS.length - 1));
   };
 
+  const payload = () => ({
+    domain,
+    includeDatabase,
+    mailUsers: mailboxes.filter((m) => m.localPart || m.password).map((m) => ({ localPart: m.localPart, password: m.password })),
+    aliases: aliases.filter((a) => a.source || a.destination),
+  });
+
   const submit = () => {
     setErrors({ fields: {} });
-    add.mutate({
-      domain,
-      includeDatabase,
-      mailUsers: mailboxes.filter((m) => m.localPart || m.password).map((m) => ({ localPart: m.localPart, password: m.password })),
-      aliases: aliases.filter((a) => a.source || a.destination),
-    });
+    add.mutate(payload());
   };
 
   return (
@@ -161,6 +164,7 @@ export function AddDomainWizard() {
         ) : null}
 
         {step === 2 ? (
+          <>
           <dl className="divide-y divide-border rounded-brand border border-border text-sm">
             <Row k="Domain" v={short} />
             <Row k="Web app" v="nginx (unprivileged), on its own volume" />
@@ -169,6 +173,8 @@ export function AddDomainWizard() {
             <Row k="Aliases" v={aliases.filter((a) => a.source).map((a) => `${a.source} → ${a.destination}`).join(", ") || "None"} />
             <Row k="DNS" v="Zone with A, www, MX, SPF, DMARC and DKIM records" />
           </dl>
+          <PreviewPanel input={payload()} />
+          </>
         ) : null}
       </div>
 

@@ -80,10 +80,22 @@ async function mailRows(domain: string, input: AddDomainInput) {
     aliases.push({ source, destination });
   }
   if (Object.keys(fields).length) throw new AppError("BAD_REQUEST", "Some mailboxes or aliases need attention.", { fields });
-  // Hash last, once everything is known to be valid (bcrypt is deliberately slow).
-  const passwords = input.mailUsers.map((m) => m.password);
-  await Promise.all(mailboxes.map(async (m, i) => (m.passwordHash = await bcrypt.hash(passwords[i] ?? "", BCRYPT_COST))));
   return { mailboxes, aliases };
+}
+
+/** The normalised name and the mail rows a request asks for, or a 400 with per-field reasons. */
+export async function validateNewDomain(input: AddDomainInput) {
+  const normalized = normalizeDomainName(input.domain, { platformDomains: [...env.PLATFORM_DOMAINS, env.PANEL_DOMAIN] });
+  if (!normalized.ok) throw new AppError("BAD_REQUEST", normalized.reason, { fields: { domain: normalized.reason } });
+  return { ...normalized.value, ...(await mailRows(normalized.value.name, input)) };
+}
+
+/** Another customer's domain that is this name, its parent or its child (or the same name of this customer's). */
+export async function findClash(tx: Prisma.TransactionClient, name: string) {
+  return tx.domain.findFirst({
+    where: { OR: [{ name }, { name: { in: ancestors(name) } }, { name: { endsWith: `.${name}` } }] },
+    select: { name: true, customerId: true },
+  });
 }
 
 /**
@@ -92,10 +104,9 @@ async function mailRows(domain: string, input: AddDomainInput) {
  * panel DB is touched here: the reconciler does that.
  */
 export async function addDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput, actor: Actor) {
-  const normalized = normalizeDomainName(input.domain, { platformDomains: [...env.PLATFORM_DOMAINS, env.PANEL_DOMAIN] });
-  if (!normalized.ok) throw new AppError("BAD_REQUEST", normalized.reason, { fields: { domain: normalized.reason } });
-  const { name, displayName } = normalized.value;
-  const { mailboxes, aliases } = await mailRows(name, input);
+  const { name, displayName, mailboxes, aliases } = await validateNewDomain(input);
+  // Hash once everything is known to be valid (bcrypt is deliberately slow).
+  await Promise.all(mailboxes.map(async (m, i) => (m.passwordHash = await bcrypt.hash(input.mailUsers[i]?.password ?? "", BCRYPT_COST))));
 
   const customer = await db.customer.findUniqueOrThrow({
     where: { id: scope.customerId },
@@ -110,16 +121,7 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
       const lockKey = registrableDomain(name, { allowPrivateDomains: true }) ?? name;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
 
-      const clash = await tx.domain.findFirst({
-        where: {
-          OR: [
-            { name },
-            { name: { in: ancestors(name) } },
-            { name: { endsWith: `.${name}` } },
-          ],
-        },
-        select: { name: true, customerId: true },
-      });
+      const clash = await findClash(tx, name);
       if (clash) {
         const same = clash.customerId === customer.id;
         if (clash.name === name) {

@@ -3,8 +3,9 @@ import { overview } from "./overview";
 import { addDomainProcedure } from "./add-domain";
 import { getDomainProcedure } from "./get-domain";
 import { deleteDomainProcedure } from "./delete-domain";
+import { previewDomainProcedure } from "./preview-domain";
 
 export const customerRouter = createTRPCRouter({
   overview,
-  domains: createTRPCRouter({ add: addDomainProcedure, get: getDomainProcedure, delete: deleteDomainProcedure }),
+  domains: createTRPCRouter({ add: addDomainProcedure, get: getDomainProcedure, delete: deleteDomainProcedure, preview: previewDomainProcedure }),
 });
