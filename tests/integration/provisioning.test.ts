@@ -4,6 +4,7 @@ import mysql from "mysql2/promise";
 import { db } from "@/server/db";
 import { addDomain } from "@/server/services/domains/add-domain";
 import { deleteDomain } from "@/server/services/domains/delete-domain";
+import { retryDomain } from "@/server/services/domains/retry-domain";
 import { keyMatches, fromTxtContent } from "@/server/integrations/dkim/keys";
 import { domainNames } from "@/server/provisioning/values";
 import { labelValue } from "@/server/provisioning/names";
@@ -211,7 +212,7 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     await reconcileAll();
   }, 180_000);
 
-  it("refuses a zone that exists in PowerDNS and is not Berth's, with a message a person can act on", async () => {
+  it("refuses a zone that exists in PowerDNS and is not Berth's, with a message a person can act on; an admin's retry then converges", async () => {
     const { scope } = await roomyCustomer();
     const name = `taken-${uniq()}.net`;
     created.push(name);
@@ -221,7 +222,19 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     const row = await db.domain.findUniqueOrThrow({ where: { id: d.id } });
     expect(row.status).toBe("FAILED");
     expect(row.lastError).toMatch(/already exists in PowerDNS and is not this customer's/);
+    const failedRun = await db.provisioningRun.findFirstOrThrow({ where: { domainId: d.id }, include: { steps: { orderBy: { position: "asc" } } } });
+    expect(failedRun.status).toBe("FAILED");
+    expect(failedRun.steps.find((s) => s.name === "dns-zone")?.status).toBe("FAILED");
+    expect(failedRun.steps.filter((s) => s.status === "SKIPPED").map((s) => s.name)).toContain("readiness");
+    // A failed domain waits for a person: no worker picks it up again by itself.
+    await reconcileAll();
+    expect(await db.provisioningRun.count({ where: { domainId: d.id } })).toBe(1);
+    // The admin removes the foreign zone and retries: it converges.
     await pdns.deleteZone(name);
+    await retryDomain({ kind: "platform" }, d.id, actor);
+    await reconcileAll();
+    expect((await db.domain.findUniqueOrThrow({ where: { id: d.id } })).status).toBe("ACTIVE");
+    expect((await pdns.getZone(name))?.account).toMatch(/^berth:cust-/);
     await deleteDomain(scope, d.id, actor);
     await reconcileAll();
     expect(await db.domain.findUnique({ where: { id: d.id } })).toBeNull();

@@ -8,10 +8,14 @@ export type NavItem = { href: string; label: string; icon: React.ReactNode };
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const path = usePathname();
+  // The longest matching link is the current one (so /admin/plans lights "Plans", not "Customers").
+  const current = items
+    .filter((i) => path === i.href || path.startsWith(`${i.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <nav aria-label="Main" className="space-y-0.5">
       {items.map((item) => {
-        const active = path === item.href || path.startsWith(`${item.href}/`);
+        const active = item.href === current;
         return (
           <Link
             key={item.href}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
+import { db } from "@/server/db";
 import { callerFor, customer, member, partner, user } from "../../../tests/fixtures";
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -22,6 +23,13 @@ describe("every procedure is scoped by the session, not by ids in the input", ()
     expect((await api.customer.overview()).id).toBe(mine.id);
     expect((await api.customer.overview({ customerId: mine.id })).id).toBe(mine.id);
     expect(await codeOf(api.customer.overview({ customerId: theirs.id }))).toBe("NOT_FOUND");
+    // Domains: another customer's domain id is "not found", whichever customer id is named.
+    const d = await db.domain.create({ data: { customerId: theirs.id, name: `scope-${Date.now()}.com`, displayName: "x", verificationToken: "t" } });
+    expect(await codeOf(api.customer.domains.get({ domainId: d.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.customer.domains.get({ customerId: theirs.id, domainId: d.id }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.customer.domains.delete({ domainId: d.id, confirm: d.name }))).toBe("NOT_FOUND");
+    expect((await db.domain.findUniqueOrThrow({ where: { id: d.id } })).deletionRequested).toBe(false);
+    await db.domain.delete({ where: { id: d.id } });
   });
 
   it("a partner admin lists only its own partner's customers, and cannot name another partner", async () => {
@@ -50,6 +58,8 @@ describe("every procedure is scoped by the session, not by ids in the input", ()
     await member(pu.id, { partnerId: p.id });
     expect(await codeOf((await callerFor(cu.id)).admin.customers())).toBe("FORBIDDEN");
     expect(await codeOf((await callerFor(pu.id)).admin.plans())).toBe("FORBIDDEN");
+    expect(await codeOf((await callerFor(cu.id)).admin.retryDomain({ domainId: "x" }))).toBe("FORBIDDEN");
+    expect(await codeOf((await callerFor(pu.id)).admin.domains())).toBe("FORBIDDEN");
     const anon = await callerFor(null);
     expect(await codeOf(anon.viewer.me())).toBe("UNAUTHORIZED");
     expect(await codeOf(anon.customer.overview({ customerId: c.id }))).toBe("UNAUTHORIZED");

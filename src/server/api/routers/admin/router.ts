@@ -3,10 +3,12 @@ import { listAllCustomers } from "./list-customers";
 import { listAllPartners } from "./list-partners";
 import { listAllPlans } from "./list-plans";
 import { retryDomainProcedure } from "./retry-domain";
+import { listAllDomains } from "./list-domains";
 
 export const adminRouter = createTRPCRouter({
   customers: listAllCustomers,
   partners: listAllPartners,
   plans: listAllPlans,
+  domains: listAllDomains,
   retryDomain: retryDomainProcedure,
 });
