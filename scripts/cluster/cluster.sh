@@ -165,6 +165,10 @@ start() { # <component> <args...>: start detached unless running; pid file + log
   fi
   local bin="$BIN/$(binary_of "$comp")"
   rm -f "$C/$comp.pid"
+  # keep one previous log when it grew past 50 MB
+  if [ -f "$LOGS/$comp.log" ] && [ "$(stat -c %s "$LOGS/$comp.log")" -gt 52428800 ]; then
+    mv -f "$LOGS/$comp.log" "$LOGS/$comp.log.1"
+  fi
   { echo; echo "=== $(date -u +%FT%TZ) starting $comp: $bin $*"; } >>"$LOGS/$comp.log"
   # setsid: own session, so the component outlives the caller's terminal/process group.
   # The component must not inherit any other descriptor: lock files of this script or
@@ -338,6 +342,13 @@ EOF
     --authorization-kubeconfig="$KCFG/kube-scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --v=1
 
+  if ! running_pid kwok >/dev/null; then
+    # A previous kwok's node leases would make the new one wait for them to expire
+    # (40s) before it manages the nodes (and their pods) again: hand them over now.
+    local leases=() i
+    for i in $(seq 1 "$NODES"); do leases+=("berth-node-$i"); done
+    kubectl_ -n kube-node-lease delete lease "${leases[@]}" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+  fi
   start kwok --kubeconfig="$KCFG/kwok.kubeconfig" --config="$STAGES" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-lease-duration-seconds=40 --cidr="$POD_CIDR" --node-ip=127.0.0.1

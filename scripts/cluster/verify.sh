@@ -17,7 +17,7 @@ now_ms() { date +%s%3N; }
 secs() { local d=$(( $(now_ms) - $1 )); printf '%d.%01ds' $((d / 1000)) $(((d % 1000) / 100)); }
 pass() { echo "ok   $*"; }
 fail() { echo "FAIL $*" >&2; k get all,pvc,events -n "$NS" >&2 || true; exit 1; }
-cleanup() { k delete ns "$NS" --wait=false --ignore-not-found >/dev/null 2>&1 || true; }
+cleanup() { [ -n "${KEEP_NS:-}" ] && return 0; k delete ns "$NS" --wait=false --ignore-not-found >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 k get --raw /readyz >/dev/null || fail "/readyz"
@@ -115,7 +115,11 @@ dep_secs="$(secs "$t0")"
 ready="$(k -n "$NS" get pods -l app=web -o jsonpath='{range .items[*]}{.metadata.name}:{.status.phase}:{.status.conditions[?(@.type=="Ready")].status} {end}')"
 case "$ready" in *:Running:True*) ;; *) fail "pods not Running+Ready: $ready" ;; esac
 pass "Deployment web Available in $dep_secs; pods $ready"
-eps="$(k -n "$NS" get endpointslices -l kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[*]}')"
+eps=""
+for _ in $(seq 1 50); do # the EndpointSlice controller batches its updates: poll briefly
+  eps="$(k -n "$NS" get endpointslices -l kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[?(@.conditions.ready==true)].addresses[*]}')"
+  [ -n "$eps" ] && break; sleep 0.2
+done
 [ -n "$eps" ] && pass "Service web has endpoints: $eps" || fail "Service web has no endpoints"
 
 out="$(k -n "$NS" run priv --image=busybox --restart=Never \
