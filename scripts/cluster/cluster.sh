@@ -43,6 +43,7 @@ POD_CIDR="${BERTH_POD_CIDR:-10.244.0.0/16}"
 UP_TIMEOUT="${BERTH_CLUSTER_UP_TIMEOUT:-180}"
 API_URL="https://127.0.0.1:$API_PORT"
 PROVISIONER_NAME="berth.io/hostpath"
+LAUNCHER_REV=2 # bump when start() changes how processes are launched: restarts them
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok provisioner)
 
 say() { echo "[cluster] $*" >&2; }
@@ -152,7 +153,7 @@ EOF
 
 start() { # <component> <args...>: start detached unless running; pid file + log
   local comp="$1"; shift
-  local pid args; args="$(printf '%s\n' "$BIN" "$@")"
+  local pid args; args="$(printf '%s\n' "launcher-rev=$LAUNCHER_REV" "$BIN" "$@")"
   if pid="$(running_pid "$comp")"; then
     if [ -f "$C/$comp.args" ] && [ "$(cat "$C/$comp.args")" = "$args" ]; then return 0; fi
     say "$comp: configuration changed; restarting it (and what depends on it)"
@@ -173,7 +174,10 @@ start() { # <component> <args...>: start detached unless running; pid file + log
   # setsid: own session, so the component outlives the caller's terminal/process group.
   # The component must not inherit any other descriptor: lock files of this script or
   # of its caller (scripts/stack.sh holds .stack/.lock on fd 9) would stay locked.
-  setsid bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null
+  # (No redirection around that loop: bash would lose the saved stderr.)
+  setsid bash -c 'for fd in $(ls /proc/$$/fd); do
+      if [ "$fd" -gt 2 ] && [ -e "/proc/$$/fd/$fd" ]; then eval "exec $fd>&-"; fi
+    done
     echo $$ >"$0"; exec "$@"' "$C/$comp.pid" "$bin" "$@" </dev/null >>"$LOGS/$comp.log" 2>&1 &
   disown 2>/dev/null || true
   STARTED+=("$comp")
@@ -243,8 +247,20 @@ fingerprint() { # what `up` depends on: a change makes `up` re-check every compo
   } | sha256sum | cut -c1-16
 }
 
+ensure_tools() { # Debian packages this script needs (openssl: pki.sh)
+  local missing=() t
+  for t in curl:curl flock:util-linux setsid:util-linux sha256sum:coreutils base64:coreutils; do
+    command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "${missing[@]}" >&2 || { apt-get update -q >&2 && apt-get install -y -q "${missing[@]}" >&2; }
+}
+
 cmd_up() {
   local t0; t0="$(now_ms)"
+  ensure_tools
   lock
   BIN="$("$HERE/build.sh" | tail -n1)"
   [ -x "$BIN/kube-apiserver" ] || die "build.sh did not produce binaries"
