@@ -29,8 +29,10 @@ else
   fi
   say "Serving the panel"
   # The same command the Docker image runs: node server.js in the standalone output.
-  (cd .next/standalone && BERTH_STACK_DIR="$ROOT/.stack" PORT=$PORT HOSTNAME=127.0.0.1 NODE_ENV=production \
-    setsid nohup node server.js >"$ROOT/$LOG_FILE" 2>&1 & echo $! >"$ROOT/$PID_FILE")
+  # exec: the background pid is the server itself; no shell left holding this terminal.
+  (cd .next/standalone && exec env BERTH_STACK_DIR="$ROOT/.stack" PORT="$PORT" HOSTNAME=127.0.0.1 NODE_ENV=production \
+    setsid node server.js) >"$LOG_FILE" 2>&1 </dev/null &
+  echo $! >"$PID_FILE"
   echo "$build_id" > .stack/panel.build
   for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/login" 2>/dev/null && break; sleep 0.5; done
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT/login" || { echo "The panel did not start; see $LOG_FILE" >&2; tail -20 "$LOG_FILE" >&2; exit 1; }

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type { Prisma, ResourceStatus, RunAction, StepStatus } from "@/generated/prisma/client";
 import { db } from "@/server/db";
 import { backoffMs, sleep } from "./backoff";
@@ -25,12 +26,21 @@ export class LeaseLost extends Error {
   }
 }
 
-type Claim = { id: string; generation: number; observedGeneration: number; deletionRequested: boolean; status: ResourceStatus };
+type Claim = {
+  id: string;
+  generation: number;
+  observedGeneration: number;
+  deletionRequested: boolean;
+  status: ResourceStatus;
+  /** Who holds the lease: this worker and this claim (two lanes of one worker are two owners). */
+  owner: string;
+};
 
 /** Claims the next domain that needs work, or null. One statement; SKIP LOCKED keeps workers apart. */
 export async function claimNextDomain(workerId: string, leaseMs: number): Promise<Claim | null> {
+  const owner = `${workerId}/${randomBytes(4).toString("hex")}`;
   const rows = await db.$queryRaw<Claim[]>`
-    UPDATE "Domain" SET "leaseOwner" = ${workerId}, "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000})
+    UPDATE "Domain" SET "leaseOwner" = ${owner}, "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000})
     WHERE id = (
       SELECT id FROM "Domain"
       WHERE ("leaseUntil" IS NULL OR "leaseUntil" < now())
@@ -41,15 +51,43 @@ export async function claimNextDomain(workerId: string, leaseMs: number): Promis
       ORDER BY "deletionRequested" DESC, ("observedGeneration" < "generation") DESC, "updatedAt"
       LIMIT 1
       FOR UPDATE SKIP LOCKED)
-    RETURNING id, generation, "observedGeneration", "deletionRequested", status`;
+    RETURNING id, generation, "observedGeneration", "deletionRequested", status, "leaseOwner" AS owner`;
   return rows[0] ?? null;
 }
 
-async function renewLease(id: string, workerId: string, leaseMs: number): Promise<void> {
+async function renewLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
   const n = await db.$executeRaw`
     UPDATE "Domain" SET "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000})
-    WHERE id = ${id} AND "leaseOwner" = ${workerId}`;
-  if (n !== 1) throw new LeaseLost(id);
+    WHERE id = ${id} AND "leaseOwner" = ${owner}`;
+  return n === 1;
+}
+
+/**
+ * Keeps a claim's lease alive for as long as the run lasts (a step such as
+ * readiness can wait longer than one lease), renewing every third of it.
+ * `check()` throws LeaseLost once a renewal failed: someone else owns the row.
+ */
+function holdLease(id: string, owner: string, leaseMs: number) {
+  let lost = false;
+  const timer = setInterval(() => {
+    renewLease(id, owner, leaseMs).then(
+      (ok) => {
+        if (!ok) lost = true;
+      },
+      () => {
+        // The panel DB is briefly unreachable: the next tick tries again; the lease has slack.
+      },
+    );
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return {
+    check() {
+      if (lost) throw new LeaseLost(id);
+    },
+    release() {
+      clearInterval(timer);
+    },
+  };
 }
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e)).slice(0, 2000);
@@ -62,7 +100,7 @@ async function runStep(
   fn: (ctx: StepContext) => Promise<unknown>,
   ctx: StepContext,
   stepId: string,
-  opts: EngineOptions & { domainId: string },
+  opts: EngineOptions & { lease: { check(): void } },
 ): Promise<Outcome & { transient: boolean }> {
   const started = new Date();
   for (let attempt = 1; ; attempt++) {
@@ -82,7 +120,7 @@ async function runStep(
       if (transient && attempt < opts.config.stepMaxAttempts) {
         await db.provisioningStep.update({ where: { id: stepId }, data: { message: `attempt ${attempt} failed, retrying: ${describe(e)}` } });
         await sleep(backoffMs(attempt));
-        await renewLease(opts.domainId, opts.workerId, opts.config.leaseMs);
+        opts.lease.check();
         continue;
       }
       outcome = { status: "FAILED", message: `${step.title}: ${describe(e)}`, transient };
@@ -134,11 +172,18 @@ export async function reconcileDomain(claim: Claim, opts: EngineOptions): Promis
   const action: RunAction = deleting ? "DELETE" : claim.observedGeneration < claim.generation ? "APPLY" : "RESYNC";
   const steps = deleting ? DELETE_STEPS : APPLY_STEPS;
 
-  // A run left RUNNING by a worker that died is over: say so.
-  await db.provisioningRun.updateMany({
-    where: { domainId: spec.id, status: "RUNNING" },
-    data: { status: "FAILED", finishedAt: new Date(), error: "The worker running this stopped; another worker took over." },
-  });
+  // A run left RUNNING by a worker that died is over: say so, step by step too.
+  const stale = await db.provisioningRun.findMany({ where: { domainId: spec.id, status: "RUNNING" }, select: { id: true } });
+  if (stale.length) {
+    const ids = stale.map((r) => r.id);
+    const now = new Date();
+    await db.provisioningStep.updateMany({ where: { runId: { in: ids }, status: "RUNNING" }, data: { status: "FAILED", finishedAt: now, message: "The worker running this step stopped." } });
+    await db.provisioningStep.updateMany({ where: { runId: { in: ids }, status: "PENDING" }, data: { status: "SKIPPED" } });
+    await db.provisioningRun.updateMany({
+      where: { id: { in: ids } },
+      data: { status: "FAILED", finishedAt: now, error: "The worker running this stopped; another worker took over." },
+    });
+  }
   const run = await db.provisioningRun.create({
     data: {
       domainId: spec.id,
@@ -158,26 +203,32 @@ export async function reconcileDomain(claim: Claim, opts: EngineOptions): Promis
   const ctx: StepContext = { domain: spec, deps: opts.deps, config: opts.config, state: {} };
   const results: Array<{ name: string } & Outcome> = [];
   let failure: (Outcome & { transient: boolean }) | null = null;
+  const lease = holdLease(spec.id, claim.owner, opts.config.leaseMs);
   try {
     for (const [i, step] of steps.entries()) {
       const row = run.steps[i];
       if (!row) throw new Error(`run ${run.id} has no row for step ${step.name}`);
       const fn = deleting ? step.remove : step.ensure;
       if (!fn) continue;
-      const outcome = await runStep(step, fn.bind(step), ctx, row.id, { ...opts, domainId: spec.id });
+      lease.check();
+      const outcome = await runStep(step, fn.bind(step), ctx, row.id, { ...opts, lease });
       results.push({ name: step.name, ...outcome });
       if (outcome.status === "FAILED") {
         failure = outcome;
         break;
       }
-      await renewLease(spec.id, opts.workerId, opts.config.leaseMs);
     }
+    lease.check();
   } catch (e) {
     if (e instanceof LeaseLost) {
+      lease.release();
+      await db.provisioningStep.updateMany({ where: { runId: run.id, status: { in: ["PENDING", "RUNNING"] } }, data: { status: "SKIPPED" } });
       await db.provisioningRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: e.message } });
       return { status: "lease-lost", runId: run.id };
     }
     failure = { status: "FAILED", message: describe(e), transient: false };
+  } finally {
+    lease.release();
   }
 
   const finishedAt = new Date();
@@ -187,7 +238,7 @@ export async function reconcileDomain(claim: Claim, opts: EngineOptions): Promis
     const current = await db.domain.findUniqueOrThrow({ where: { id: spec.id }, select: { failures: true } });
     const failures = current.failures + 1;
     await db.domain.updateMany({
-      where: { id: spec.id, leaseOwner: opts.workerId },
+      where: { id: spec.id, leaseOwner: claim.owner },
       data: {
         leaseOwner: null,
         leaseUntil: null,
@@ -205,12 +256,12 @@ export async function reconcileDomain(claim: Claim, opts: EngineOptions): Promis
 
   await db.provisioningRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt } });
   if (deleting) {
-    await db.domain.delete({ where: { id: spec.id } });
+    await db.domain.deleteMany({ where: { id: spec.id, leaseOwner: claim.owner } });
     return { status: "deleted", runId: run.id };
   }
   // Only what this run applied counts as observed: a newer generation stays pending.
   await db.domain.updateMany({
-    where: { id: spec.id, leaseOwner: opts.workerId },
+    where: { id: spec.id, leaseOwner: claim.owner },
     data: {
       leaseOwner: null,
       leaseUntil: null,

@@ -20,7 +20,9 @@ const TRANSIENT = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "PROTOCOL_
 
 function wrap(what: string, e: unknown): MailDbError {
   const code = (e as { code?: string }).code ?? "";
-  return new MailDbError(`mail DB: ${what}: ${e instanceof Error ? e.message : String(e)}`, TRANSIENT.has(code), { cause: e });
+  // A connection that died under us (fatal, or closed mid-command) is worth another try.
+  const lostConnection = (e as { fatal?: boolean }).fatal === true || /connection is in closed state|connection lost/i.test(e instanceof Error ? e.message : "");
+  return new MailDbError(`mail DB: ${what}: ${e instanceof Error ? e.message : String(e)}`, TRANSIENT.has(code) || lostConnection, { cause: e });
 }
 
 export type MailboxSpec = {
@@ -38,6 +40,8 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
     connectionLimit: 5,
     connectTimeout: opts.connectTimeoutMs ?? 5_000,
     waitForConnections: true,
+    // Count rows actually changed, not rows matched, so "unchanged" can be told apart.
+    flags: ["-FOUND_ROWS"],
     // Timestamps are compared, never interpreted: keep them as the server stores them.
     dateStrings: true,
   });
@@ -162,7 +166,8 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
           await c.commit();
           return { changed };
         } catch (e) {
-          await c.rollback();
+          // On a dead connection rollback fails too; the server rolls back by itself. Keep the real error.
+          await c.rollback().catch(() => undefined);
           throw e;
         }
       });
