@@ -28,7 +28,7 @@ export default async function DomainsPage() {
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <UsageMeter label="Domains" used={o.usage.domains.used} limit={o.usage.domains.limit} />
         <UsageMeter label="Mailboxes" used={o.usage.mailboxes.used} limit={o.usage.mailboxes.limit} />
-        <UsageMeter label="Storage" used={o.usage.storageGi.used} limit={o.usage.storageGi.limit} unit="GiB" />
+        <UsageMeter label="Storage allocated" used={o.usage.storageGi.used} limit={o.usage.storageGi.limit} unit="GiB" />
       </div>
       <Card>
         <CardHeader title="Your domains" description="Each domain gets its site, DNS zone and mail." />

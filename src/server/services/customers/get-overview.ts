@@ -35,6 +35,7 @@ export async function getCustomerOverview(scope: Scope & { kind: "customer" }) {
           status: true,
           suspended: true,
           createdAt: true,
+          options: true,
           _count: { select: { mailboxes: true, aliases: true } },
         },
       },
@@ -42,13 +43,19 @@ export async function getCustomerOverview(scope: Scope & { kind: "customer" }) {
   });
   if (!customer) throw new AppError("NOT_FOUND", "No such customer account.");
   const mailboxes = customer.domains.reduce((n, d) => n + d._count.mailboxes, 0);
+  // Storage allocated to volumes (each domain's web-data, plus db-data when included), as the quota counts it.
+  const storageGi = customer.domains.reduce((n, d) => {
+    const o = (d.options ?? {}) as { storageGi?: unknown; includeDatabase?: unknown };
+    const size = typeof o.storageGi === "number" ? o.storageGi : 1;
+    return n + size * (o.includeDatabase === true ? 2 : 1);
+  }, 0);
   return {
     ...customer,
     namespace: `cust-${customer.number}`,
     usage: {
       domains: { used: customer.domains.length, limit: customer.plan.maxDomains },
       mailboxes: { used: mailboxes, limit: customer.plan.maxMailboxes },
-      storageGi: { used: 0, limit: customer.plan.storageGi },
+      storageGi: { used: storageGi, limit: customer.plan.storageGi },
     },
   };
 }
