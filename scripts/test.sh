@@ -4,6 +4,8 @@
 # stack), the standalone-server check and Playwright end-to-end in Chromium.
 set -uo pipefail
 . "$(dirname "$0")/app/lib.sh"
+# lib.sh stops on the first error; here every part runs and the verdict comes at the end.
+set +e
 T0=$SECONDS
 ensure_chromium() {
   [[ -x ${CHROMIUM_PATH:-/usr/bin/chromium} ]] && return

@@ -90,6 +90,10 @@ describe("adding a domain records desired state, or refuses clearly and writes n
       expect(e.message).not.toContain(a.customer.name);
     }
     expect(await counts(b.customer.id)).toEqual({ domains: 0, mailboxes: 0, aliases: 0 });
+    // B's own sub-domain in the way does not hide A's parent: still refused.
+    await db.domain.create({ data: { customerId: b.customer.id, name: `x.eu.shop.${base}`, displayName: "x", verificationToken: "t" } });
+    expect((await refusal(addDomain(b.scope, input(`eu.shop.${base}`), actor))).code).toBe("CONFLICT");
+    await db.domain.deleteMany({ where: { name: `x.eu.shop.${base}` } });
     // The owner itself may add a sub-domain of its own domain; twice is a conflict.
     await addDomain(a.scope, input(`blog.shop.${base}`), actor);
     expect((await refusal(addDomain(a.scope, input(`SHOP.${base}.`), actor))).message).toMatch(/already added/);

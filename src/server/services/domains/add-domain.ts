@@ -90,12 +90,18 @@ export async function validateNewDomain(input: AddDomainInput) {
   return { ...normalized.value, ...(await mailRows(normalized.value.name, input)) };
 }
 
-/** Another customer's domain that is this name, its parent or its child (or the same name of this customer's). */
-export async function findClash(tx: Prisma.TransactionClient, name: string) {
-  return tx.domain.findFirst({
+/**
+ * What stops this name from being added for this customer: the same name held
+ * by anyone, or a parent or child of it held by another customer. (A
+ * customer's own sub-domains are fine.)
+ */
+export async function findClash(tx: Prisma.TransactionClient, name: string, customerId: string) {
+  const overlapping = await tx.domain.findMany({
     where: { OR: [{ name }, { name: { in: ancestors(name) } }, { name: { endsWith: `.${name}` } }] },
     select: { name: true, customerId: true },
+    take: 50,
   });
+  return overlapping.find((d) => d.name === name) ?? overlapping.find((d) => d.customerId !== customerId) ?? null;
 }
 
 /**
@@ -121,20 +127,8 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
       const lockKey = registrableDomain(name, { allowPrivateDomains: true }) ?? name;
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
 
-      const clash = await findClash(tx, name);
-      if (clash) {
-        const same = clash.customerId === customer.id;
-        if (clash.name === name) {
-          throw new AppError("CONFLICT", same ? `You have already added ${displayName}.` : `${displayName} is already hosted here by another account.`, {
-            fields: { domain: same ? "Already added" : "Hosted by another account" },
-          });
-        }
-        if (!same) {
-          throw new AppError("CONFLICT", `${displayName} overlaps a domain another account hosts here (${clash.name === name ? name : "a parent or sub-domain"}).`, {
-            fields: { domain: "Overlaps another account's domain" },
-          });
-        }
-      }
+      const clash = await findClash(tx, name, customer.id);
+      if (clash) throw clashError(clash, name, displayName, customer.id);
 
       const [domains, mailboxCount] = await Promise.all([
         tx.domain.count({ where: { customerId: customer.id, deletionRequested: false } }),
@@ -188,6 +182,19 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
     }
     throw e;
   }
+}
+
+export function clashError(clash: { name: string; customerId: string }, name: string, displayName: string, customerId: string): AppError {
+  const same = clash.customerId === customerId;
+  if (clash.name === name) {
+    return new AppError("CONFLICT", same ? `You have already added ${displayName}.` : `${displayName} is already hosted here by another account.`, {
+      fields: { domain: same ? "Already added" : "Hosted by another account" },
+    });
+  }
+  // Never name the other account's domain: say only that one overlaps.
+  return new AppError("CONFLICT", `${displayName} overlaps a parent or sub-domain another account hosts here.`, {
+    fields: { domain: "Overlaps another account's domain" },
+  });
 }
 
 /** "a.b.example.co.uk" → ["b.example.co.uk", "example.co.uk", "co.uk", "uk"] */

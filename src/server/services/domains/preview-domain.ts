@@ -12,7 +12,7 @@ import type { StepContext } from "@/server/provisioning/step";
 import { renderOne, renderTemplate } from "@/server/provisioning/templates";
 import { domainNames, templateValues } from "@/server/provisioning/values";
 import type { AddDomainInput } from "./add-domain.schema";
-import { findClash, validateNewDomain } from "./add-domain";
+import { clashError, findClash, validateNewDomain } from "./add-domain";
 
 export type PlannedObject = { kind: string; name: string; namespace?: string; action: "create" | "update" | "unchanged"; note?: string };
 
@@ -23,12 +23,8 @@ export type PlannedObject = { kind: string; name: string; namespace?: string; ac
  */
 export async function previewDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput) {
   const v = await validateNewDomain(input);
-  const clash = await findClash(db, v.name);
-  if (clash && (clash.customerId !== scope.customerId || clash.name === v.name)) {
-    throw new AppError("CONFLICT", clash.customerId === scope.customerId ? `You have already added ${v.displayName}.` : `${v.displayName} overlaps a domain another account hosts here.`, {
-      fields: { domain: "Not available" },
-    });
-  }
+  const clash = await findClash(db, v.name, scope.customerId);
+  if (clash) throw clashError(clash, v.name, v.displayName, scope.customerId);
   const customer = await db.customer.findUniqueOrThrow({
     where: { id: scope.customerId },
     select: { id: true, number: true, plan: { select: { cpuRequestM: true, cpuLimitM: true, memoryRequestMi: true, memoryLimitMi: true, maxPvcs: true, storageGi: true, appReplicas: true } } },
