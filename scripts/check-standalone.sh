@@ -39,7 +39,7 @@ check() { # mode, extra env...
   css=$(curl -s "http://127.0.0.1:$PORT/login" | grep -o '/_next/static/[^"]*\.css' | head -1)
   css_code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$css")
   local migrated=no
-  for _ in $(seq 1 150); do grep -q 'applied 1 migration' "$dir/$mode.log" && { migrated=yes; break; }; sleep 0.2; done
+  for _ in $(seq 1 150); do grep -Eq 'applied [0-9]+ migration' "$dir/$mode.log" && { migrated=yes; break; }; sleep 0.2; done
   echo "standalone ($mode) as uid 1001: migrated at start: $migrated, /login $code in ${ms} ms, /api/auth/csrf $csrf, stylesheet $css_code"
   if [[ $code != 200 || $csrf != 200 || $css_code != 200 || $migrated != yes ]]; then
     echo "standalone ($mode) check failed; server log:" >&2; cat "$dir/$mode.log" >&2; fail=1
