@@ -3,10 +3,11 @@ import { env } from "@/env";
 import { createKubeClient, loadKubeConfig, type KubeClient } from "@/server/integrations/kubernetes/client";
 import { createPowerDnsClient, type PowerDnsClient } from "@/server/integrations/powerdns/client";
 import { createMailDb, type MailDb } from "@/server/integrations/mail-sql/client";
+import { createDkimKeyPool, type DkimKeyPool } from "@/server/integrations/dkim/pool";
 import { AppError } from "@/server/errors";
 
 /** The real systems the engine reconciles, built once per process from configuration. */
-export type Deps = { kube: KubeClient; pdns: PowerDnsClient; mail: MailDb };
+export type Deps = { kube: KubeClient; pdns: PowerDnsClient; mail: MailDb; dkimKeys: DkimKeyPool };
 
 let deps: Deps | undefined;
 
@@ -25,6 +26,7 @@ export function provisioningDeps(): Deps {
     kube: createKubeClient(loadKubeConfig(env.KUBECONFIG)),
     pdns: createPowerDnsClient({ baseUrl: env.PDNS_API_URL ?? "", apiKey: env.PDNS_API_KEY ?? "" }),
     mail: createMailDb(env.MAIL_DB_URL ?? ""),
+    dkimKeys: createDkimKeyPool(4),
   };
   return deps;
 }

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { backoffMs, sleep } from "./backoff";
 import { claimNextDomain, reconcileDomain, type EngineOptions } from "./engine";
+import { waitForWork } from "./wake";
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -21,7 +22,7 @@ export function startWorker(opts: EngineOptions & { concurrency: number; pollMs:
         const claim = await claimNextDomain(opts.workerId, opts.config.leaseMs);
         errors = 0;
         if (!claim) {
-          await sleep(opts.pollMs);
+          await waitForWork(opts.pollMs);
           continue;
         }
         const r = await reconcileDomain(claim, opts);
@@ -34,6 +35,7 @@ export function startWorker(opts: EngineOptions & { concurrency: number; pollMs:
       }
     }
   };
+  opts.deps.dkimKeys.warm();
   const lanes = Array.from({ length: opts.concurrency }, lane);
   return {
     async stop() {

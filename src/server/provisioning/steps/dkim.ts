@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { generateDkimKey, publicKeyFromPrivatePem } from "@/server/integrations/dkim/keys";
+import { publicKeyFromPrivatePem } from "@/server/integrations/dkim/keys";
 import { renderOne } from "../templates";
 import { domainNames, templateValues } from "../values";
 import { PermanentError, type Step, type StepContext } from "../step";
@@ -29,7 +29,7 @@ export const dkimStep: Step = {
     if (stored) {
       ctx.state.dkimPublicKey = publicKeyFromPrivatePem(Buffer.from(stored, "base64").toString("utf8"));
     } else {
-      const key = await generateDkimKey();
+      const key = await ctx.deps.dkimKeys.take();
       await ctx.deps.kube.apply(renderOne("dkim-secret", { ...templateValues(ctx), selector: DKIM_SELECTOR, privateKey: key.privateKeyPem }));
       ctx.state.dkimPublicKey = key.publicKeyBase64;
       generated = true;

@@ -8,7 +8,8 @@ export const networkPolicyStep: Step = {
   title: "Network policy",
   async ensure(ctx) {
     const objs = renderTemplate("networkpolicy", templateValues(ctx));
-    for (const obj of objs) await ctx.deps.kube.apply(obj);
+    // Independent objects: applied together.
+    await Promise.all(objs.map((obj) => ctx.deps.kube.apply(obj)));
     return { message: `${objs.length} policies` };
   },
 };

@@ -8,6 +8,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
+import { wakeWorkers } from "@/server/provisioning/wake";
 import { normalizeDomainName } from "./domain-name";
 import { localPart as localPartSchema, type AddDomainInput } from "./add-domain.schema";
 
@@ -174,6 +175,7 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
       );
       return domain;
     });
+    wakeWorkers();
     return created;
   } catch (e) {
     // Two requests for the same name at once: the unique index lets exactly one in.

@@ -3,6 +3,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { customerWhere, type Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
+import { wakeWorkers } from "@/server/provisioning/wake";
 import type { Actor } from "./add-domain";
 
 /** Asks for the domain to be removed everywhere; the reconciler runs the inverses and then drops the row. */
@@ -23,5 +24,6 @@ export async function deleteDomain(scope: Scope, domainId: string, actor: Actor,
       tx,
     );
   });
+  wakeWorkers();
   return { id: domain.id, status: "deleting" as const };
 }

@@ -3,6 +3,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { customerWhere, type Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
+import { wakeWorkers } from "@/server/provisioning/wake";
 import type { Actor } from "./add-domain";
 
 /** Puts a failed domain back in the queue at once (admins; after fixing what the error said). */
@@ -12,5 +13,6 @@ export async function retryDomain(scope: Scope, domainId: string, actor: Actor) 
   if (domain.status !== "FAILED") throw new AppError("PRECONDITION_FAILED", "Only a failed domain can be retried.");
   await db.domain.update({ where: { id: domain.id }, data: { status: "PENDING", failures: 0, nextResyncAt: null, lastError: null } });
   await recordAudit({ action: "domain.retry", targetType: "domain", targetId: domain.id, actorUserId: actor.userId, realActorUserId: actor.realUserId, customerId: domain.customerId, ip: actor.ip });
+  wakeWorkers();
   return { id: domain.id, status: "pending" as const };
 }
