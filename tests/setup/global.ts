@@ -17,6 +17,13 @@ export default async function setup() {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // Each run starts from an empty test database, so rows an interrupted run left
+    // behind are not reconciled again. Sequences are kept (no RESTART IDENTITY):
+    // customer numbers, and so namespaces, are never reused.
+    const { rows } = await client.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+    );
+    if (rows.length) await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(", ")} CASCADE`);
     await client.query(`SELECT setval('"Customer_number_seq"', GREATEST((SELECT last_value FROM "Customer_number_seq"), $1::bigint))`, [base]);
   } finally {
     await client.end();
