@@ -90,6 +90,8 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     expect(row.lastError).toBeNull();
     expect(row.status).toBe("ACTIVE");
     expect(row.observedGeneration).toBe(row.generation);
+    // The customer's own objects are in place too.
+    expect((await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).status).toBe("ACTIVE");
     const steps = row.runs[0]?.steps ?? [];
     expect(steps).toHaveLength(15);
     expect(steps.every((s) => s.status === "SUCCEEDED")).toBe(true);

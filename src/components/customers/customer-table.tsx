@@ -35,7 +35,11 @@ export function CustomerTable({ rows, showPartner }: { rows: CustomerRow[]; show
             <Td>{c.plan.name}</Td>
             <Td className="text-right tabular-nums">{c._count.domains}</Td>
             <Td>
-              <StatusBadge status={c.status} suspended={c.suspended} />
+              {c.status === "PENDING" && !c.suspended && c._count.domains === 0 ? (
+                <span className="text-xs text-fg-muted">No sites yet</span>
+              ) : (
+                <StatusBadge status={c.status} suspended={c.suspended} />
+              )}
             </Td>
             <Td className="text-fg-muted">{date.format(c.createdAt)}</Td>
           </tr>

@@ -259,6 +259,11 @@ export async function reconcileDomain(claim: Claim, opts: EngineOptions): Promis
     await db.domain.deleteMany({ where: { id: spec.id, leaseOwner: claim.owner } });
     return { status: "deleted", runId: run.id };
   }
+  // The customer's own objects (namespace, quota, limits, policy) were ensured by this run.
+  await db.customer.updateMany({
+    where: { id: spec.customerId, status: { in: ["PENDING", "PROVISIONING", "FAILED"] }, suspended: false },
+    data: { status: "ACTIVE" },
+  });
   // Only what this run applied counts as observed: a newer generation stays pending.
   await db.domain.updateMany({
     where: { id: spec.id, leaseOwner: claim.owner },
