@@ -6,6 +6,7 @@ import { db } from "@/server/db";
 import { isAppError } from "@/server/errors";
 import { authenticate } from "@/server/services/auth/authenticate";
 import { clientAddress } from "@/server/auth/client-address";
+import { sessionStillValid } from "@/server/auth/session-check";
 
 declare module "next-auth" {
   interface User {
@@ -27,8 +28,6 @@ class Throttled extends CredentialsSignin {
     this.code = `throttled:${seconds}`;
   }
 }
-
-const LAST_SEEN_RESOLUTION_MS = 5 * 60 * 1000;
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   // Sign-in must work on every partner's panel host. Host trust is limited to
@@ -80,34 +79,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.sub = user.id;
         return token;
       }
-      // Every request: the session must still exist, be unrevoked and match
-      // the user's session version (bumped to sign a user out everywhere).
+      // Every request: the session must still be valid (src/server/auth/session-check.ts).
       const sid = typeof token.sid === "string" ? token.sid : null;
-      if (!sid) return null;
-      const row = await db.panelSession.findUnique({
-        where: { id: sid },
-        select: {
-          revokedAt: true,
-          expiresAt: true,
-          lastSeenAt: true,
-          sessionVersion: true,
-          user: { select: { id: true, disabled: true, sessionVersion: true } },
-        },
-      });
-      const now = Date.now();
-      if (
-        !row ||
-        row.revokedAt ||
-        row.expiresAt.getTime() <= now ||
-        row.user.disabled ||
-        row.user.sessionVersion !== row.sessionVersion ||
-        row.user.id !== token.sub
-      ) {
-        return null;
-      }
-      if (now - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-        await db.panelSession.update({ where: { id: sid }, data: { lastSeenAt: new Date() } });
-      }
+      if (!sid || !token.sub || !(await sessionStillValid(sid, token.sub))) return null;
       return token;
     },
     session({ session, token }) {
