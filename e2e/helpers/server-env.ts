@@ -1,20 +1,11 @@
-import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import { readStackEnv } from "../../tests/setup/stack-env";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 
 /** The environment of the server under test: the test database, small throttle thresholds. */
 export function e2eEnv(): Record<string, string> {
-  const file = path.join(process.cwd(), ".stack", "env");
-  const stack: Record<string, string> = existsSync(file)
-    ? Object.fromEntries(
-        readFileSync(file, "utf8")
-          .split("\n")
-          .map((l) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(l.trim()))
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => [m[1], m[2]]),
-      )
-    : {};
+  const stack = readStackEnv();
   const db = process.env.TEST_DATABASE_URL ?? stack.TEST_DATABASE_URL;
   if (!db) throw new Error("TEST_DATABASE_URL is not set: run `npm run stack -- up` first (npm test does it).");
   return {

@@ -1,22 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import tls from "node:tls";
 import mysql from "mysql2/promise";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readStackEnv } from "../setup/stack-env";
+import { readEnvFile, readStackEnv } from "../setup/stack-env";
 import { createToxiproxy, ToxiproxyError } from "./toxiproxy";
-
-/** KEY=VALUE lines of a stack env file. */
-function readEnvFile(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  return Object.fromEntries(
-    readFileSync(file, "utf8")
-      .split("\n")
-      .map((l) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2]]),
-  );
-}
 
 // .stack/env gets TOXIPROXY_URL once stack.sh runs the toxiproxy component; until then the
 // component's own env file (scripts/stack/toxiproxy.sh up writes it) is read directly.
@@ -174,9 +162,9 @@ describe("Toxiproxy helper against the local stack", () => {
     }
   });
 
-  // The cluster is optional in the stack: this runs when its kubeconfig exists.
+  // The cluster is part of the stack npm test starts.
   const kubeconfig = env.KUBECONFIG ?? path.join(stackDir, "kubeconfig");
-  it.skipIf(!existsSync(kubeconfig))(
+  it(
     "kube-apiserver through kube-apiserver: its serving certificate verifies for 127.0.0.1 via the proxy",
     async () => {
       const caData = /certificate-authority-data:\s*(\S+)/.exec(readFileSync(kubeconfig, "utf8"))?.[1];

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-/** The local stack's addresses (.stack/env), for test setup only; the app reads them through src/env.ts. */
-export function readStackEnv(root = process.cwd()): Record<string, string> {
-  const file = path.join(root, ".stack", "env");
+/** KEY=VALUE lines of an env file the local stack writes ({} when it is missing). */
+export function readEnvFile(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   return Object.fromEntries(
     readFileSync(file, "utf8")
@@ -13,3 +12,6 @@ export function readStackEnv(root = process.cwd()): Record<string, string> {
       .map((m) => [m[1], m[2]]),
   );
 }
+
+/** The local stack's addresses (.stack/env), for test setup only; the app reads them through src/env.ts. */
+export const readStackEnv = (root = process.cwd()): Record<string, string> => readEnvFile(path.join(root, ".stack", "env"));

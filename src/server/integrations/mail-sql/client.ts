@@ -25,6 +25,17 @@ function wrap(what: string, e: unknown): MailDbError {
   return new MailDbError(`mail DB: ${what}: ${e instanceof Error ? e.message : String(e)}`, TRANSIENT.has(code) || lostConnection, { cause: e });
 }
 
+/** Creates a mailbox or brings it to the spec; never moves an address that belongs to another domain. */
+const UPSERT_MAILBOX = `INSERT INTO virtual_users (domain_id, email, password, quota_bytes, active, maildir)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE
+    password = IF(domain_id = VALUES(domain_id), VALUES(password), password),
+    quota_bytes = IF(domain_id = VALUES(domain_id), VALUES(quota_bytes), quota_bytes),
+    active = IF(domain_id = VALUES(domain_id), VALUES(active), active),
+    maildir = IF(domain_id = VALUES(domain_id), VALUES(maildir), maildir)`;
+
+const mailboxParams = (domainId: number, m: MailboxSpec) => [domainId, m.email, m.passwordHash, m.quotaBytes, m.active ? 1 : 0, m.maildir];
+
 export type MailboxSpec = {
   email: string;
   /** bcrypt ($2b$/$2y$), verified by Dovecot as BLF-CRYPT. */
@@ -85,14 +96,8 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
     async ensureMailbox(domainId: number, m: MailboxSpec): Promise<void> {
       await run(`ensure mailbox ${m.email}`, async (c) => {
         await c.execute(
-          `INSERT INTO virtual_users (domain_id, email, password, quota_bytes, active, maildir)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON DUPLICATE KEY UPDATE
-             password = IF(domain_id = VALUES(domain_id), VALUES(password), password),
-             quota_bytes = IF(domain_id = VALUES(domain_id), VALUES(quota_bytes), quota_bytes),
-             active = IF(domain_id = VALUES(domain_id), VALUES(active), active),
-             maildir = IF(domain_id = VALUES(domain_id), VALUES(maildir), maildir)`,
-          [domainId, m.email, m.passwordHash, m.quotaBytes, m.active ? 1 : 0, m.maildir],
+          UPSERT_MAILBOX,
+          mailboxParams(domainId, m),
         );
       });
     },
@@ -125,14 +130,8 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
           let changed = 0;
           for (const m of mailboxes) {
             const [res] = await c.execute<mysql.ResultSetHeader>(
-              `INSERT INTO virtual_users (domain_id, email, password, quota_bytes, active, maildir)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON DUPLICATE KEY UPDATE
-                 password = IF(domain_id = VALUES(domain_id), VALUES(password), password),
-                 quota_bytes = IF(domain_id = VALUES(domain_id), VALUES(quota_bytes), quota_bytes),
-                 active = IF(domain_id = VALUES(domain_id), VALUES(active), active),
-                 maildir = IF(domain_id = VALUES(domain_id), VALUES(maildir), maildir)`,
-              [domainId, m.email, m.passwordHash, m.quotaBytes, m.active ? 1 : 0, m.maildir],
+              UPSERT_MAILBOX,
+              mailboxParams(domainId, m),
             );
             // affectedRows: 1 inserted, 2 updated, 0 unchanged.
             changed += res.affectedRows;
