@@ -43,12 +43,28 @@ export function AddDomainWizard() {
     }),
   );
 
+  // Step 1 asks the server straight away (same checks as adding: name, ownership, plan), so a
+  // refused name is said before the person fills in mailboxes.
+  const check = useMutation(
+    trpc.customer.domains.preview.mutationOptions({
+      onSuccess: () => {
+        setErrors({ fields: {} });
+        setStep(1);
+      },
+      onError: (e) => {
+        const fields = (e instanceof TRPCClientError ? (e.data as { fieldErrors?: FieldErrors } | undefined)?.fieldErrors : undefined) ?? {};
+        setErrors({ message: e.message, fields: fields.domain ? fields : { domain: [e.message] } });
+      },
+    }),
+  );
+
   const fieldError = (key: string) => errors.fields[key]?.[0];
   const short = domain.trim().toLowerCase().replace(/\.$/, "");
 
   const next = () => {
-    if (step === 0 && !short) {
-      setErrors({ fields: { domain: ["Enter a domain name, like example.com."] } });
+    if (step === 0) {
+      if (!short) setErrors({ fields: { domain: ["Enter a domain name, like example.com."] } });
+      else check.mutate({ domain, includeDatabase, mailUsers: [], aliases: [] });
       return;
     }
     setErrors({ fields: {} });
@@ -183,7 +199,9 @@ export function AddDomainWizard() {
           Back
         </Button>
         {step < STEPS.length - 1 ? (
-          <Button type="button" onClick={next}>Continue</Button>
+          <Button type="button" onClick={next} disabled={check.isPending}>
+            {check.isPending ? "Checking…" : "Continue"}
+          </Button>
         ) : (
           <Button type="button" onClick={submit} disabled={add.isPending}>
             {add.isPending ? "Adding…" : "Add domain"}
