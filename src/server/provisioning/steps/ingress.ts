@@ -1,6 +1,6 @@
 import { renderOne } from "../templates";
 import { templateValues } from "../values";
-import { refOf } from "./storage";
+import { refOf } from "./kube-ref";
 import type { Step } from "../step";
 
 /** Step 6: the domain and www. routed to the web Service, TLS by Traefik ACME. */

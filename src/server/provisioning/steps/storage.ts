@@ -1,6 +1,7 @@
 import { renderOne } from "../templates";
 import { domainNames, templateValues } from "../values";
 import type { Step, StepContext } from "../step";
+import { REMOVE_TIMEOUT_MS, refOf } from "./kube-ref";
 
 function claims(ctx: StepContext) {
   const v = templateValues(ctx);
@@ -31,12 +32,3 @@ export const storageStep: Step = {
     await ctx.deps.kube.waitGone(refOf(db), { timeoutMs: REMOVE_TIMEOUT_MS });
   },
 };
-
-/** How long a remove waits for Kubernetes to finish deleting before the step retries. */
-export const REMOVE_TIMEOUT_MS = 60_000;
-
-export const refOf = (o: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } }) => ({
-  apiVersion: o.apiVersion ?? "v1",
-  kind: o.kind ?? "",
-  metadata: { name: o.metadata?.name ?? "", namespace: o.metadata?.namespace },
-});

@@ -1,6 +1,6 @@
 import { renderOne } from "../templates";
 import { templateValues } from "../values";
-import { REMOVE_TIMEOUT_MS, refOf } from "./storage";
+import { REMOVE_TIMEOUT_MS, refOf } from "./kube-ref";
 import type { Step, StepContext } from "../step";
 
 const objects = (ctx: StepContext) => {

@@ -16,21 +16,28 @@ const BCRYPT_COST = 10;
 
 export type Actor = { userId?: string | null; realUserId?: string | null; tokenId?: string | null; ip?: string | null };
 
+/** "info@Example.com" → { local: "info", domain: "example.com" }; a bare local part is at `fallback`. */
+function splitAddress(address: string, fallback: string): { local: string; domain: string | null } {
+  const at = address.lastIndexOf("@");
+  if (at < 0) return { local: address, domain: fallback };
+  const dom = normalizeDomainName(address.slice(at + 1));
+  return { local: address.slice(0, at), domain: dom.ok ? dom.value.name : null };
+}
+
 /** Turns the input's mailboxes and aliases into rows for this domain, or refuses with per-field messages. */
-async function mailRows(domain: string, input: AddDomainInput) {
+function mailRows(domain: string, input: AddDomainInput) {
   const fields: Record<string, string> = {};
   const seen = new Set<string>();
   const mailboxes: Array<{ localPart: string; address: string; passwordHash: string; quotaMb: number }> = [];
   for (const [i, m] of input.mailUsers.entries()) {
     let local = m.localPart;
     if (m.email !== undefined) {
-      const at = m.email.lastIndexOf("@");
-      const dom = normalizeDomainName(m.email.slice(at + 1));
-      if (at < 1 || !dom.ok || dom.value.name !== domain) {
+      const addr = splitAddress(m.email, "");
+      if (!m.email.includes("@") || addr.domain !== domain) {
         fields[`mailUsers.${i}.email`] = `The address must end in @${domain}`;
         continue;
       }
-      local = m.email.slice(0, at);
+      local = addr.local;
     }
     const parsed = localPartSchema.safeParse(local ?? "");
     if (!parsed.success) {
@@ -52,11 +59,9 @@ async function mailRows(domain: string, input: AddDomainInput) {
   const aliases: Array<{ source: string; destination: string }> = [];
   const seenAlias = new Set<string>();
   for (const [i, a] of input.aliases.entries()) {
-    const rawLocal = a.source.includes("@") ? a.source.slice(0, a.source.lastIndexOf("@")) : a.source;
-    const rawDomain = a.source.includes("@") ? a.source.slice(a.source.lastIndexOf("@") + 1) : domain;
-    const parsed = localPartSchema.safeParse(rawLocal);
-    const dom = normalizeDomainName(rawDomain);
-    if (!dom.ok || dom.value.name !== domain) {
+    const src = splitAddress(a.source, domain);
+    const parsed = localPartSchema.safeParse(src.local);
+    if (src.domain !== domain) {
       fields[`aliases.${i}.source`] = `The alias must be an address at ${domain}`;
       continue;
     }
@@ -85,10 +90,10 @@ async function mailRows(domain: string, input: AddDomainInput) {
 }
 
 /** The normalised name and the mail rows a request asks for, or a 400 with per-field reasons. */
-export async function validateNewDomain(input: AddDomainInput) {
+export function validateNewDomain(input: AddDomainInput) {
   const normalized = normalizeDomainName(input.domain, { platformDomains: [...env.PLATFORM_DOMAINS, env.PANEL_DOMAIN] });
   if (!normalized.ok) throw new AppError("BAD_REQUEST", normalized.reason, { fields: { domain: normalized.reason } });
-  return { ...normalized.value, ...(await mailRows(normalized.value.name, input)) };
+  return { ...normalized.value, ...mailRows(normalized.value.name, input) };
 }
 
 /**
