@@ -88,6 +88,8 @@ const schema = z.object({
   DOVECOT_CONF: z.string().optional(),
   POSTFIX_MAP_DIR: z.string().optional(),
   KUBECONFIG: z.string().optional(),
+  /** Set by Kubernetes inside a pod: without KUBECONFIG, Berth then uses its service account. */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
   CUSTOMER_PG_URL: z.string().optional(),
 });
 

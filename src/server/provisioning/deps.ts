@@ -13,8 +13,9 @@ let deps: Deps | undefined;
 
 export function provisioningDeps(): Deps {
   if (deps) return deps;
+  const inCluster = !env.KUBECONFIG && Boolean(env.KUBERNETES_SERVICE_HOST);
   const missing = [
-    ["KUBECONFIG", env.KUBECONFIG],
+    ["KUBECONFIG", env.KUBECONFIG ?? (inCluster ? "in-cluster" : undefined)],
     ["PDNS_API_URL", env.PDNS_API_URL],
     ["PDNS_API_KEY", env.PDNS_API_KEY],
     ["MAIL_DB_URL", env.MAIL_DB_URL],
@@ -23,6 +24,7 @@ export function provisioningDeps(): Deps {
     throw new AppError("UNAVAILABLE", `Provisioning is not configured: set ${missing.map(([k]) => k).join(", ")}.`);
   }
   deps = {
+    // A kubeconfig file when given, else the pod's own service account.
     kube: createKubeClient(loadKubeConfig(env.KUBECONFIG)),
     pdns: createPowerDnsClient({ baseUrl: env.PDNS_API_URL ?? "", apiKey: env.PDNS_API_KEY ?? "" }),
     mail: createMailDb(env.MAIL_DB_URL ?? ""),
