@@ -30,8 +30,9 @@ class Throttled extends CredentialsSignin {
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  // Sign-in must work on every partner's panel host. Host trust is limited to
-  // hosts that map to a partner by the host check in src/proxy.ts.
+  // Sign-in must work on every partner's panel host, so Auth.js trusts the
+  // request's host; the auth route and the sign-in action first refuse any
+  // host that is not a panel's (src/server/services/panel-hosts/known-hosts.ts).
   trustHost: true,
   secret: env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_SECONDS },

@@ -2,7 +2,9 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
+import { headers } from "next/headers";
 import { signIn } from "@/server/auth/config";
+import { requestHostsKnown } from "@/server/services/panel-hosts/known-hosts";
 import { credentialsSchema, INVALID_CREDENTIALS, waitMessage } from "@/server/services/auth/authenticate";
 
 export type SignInState = {
@@ -17,6 +19,9 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   if (!parsed.success) {
     const f = parsed.error.flatten().fieldErrors;
     return { email, fields: { email: f.email?.[0], password: f.password?.[0] } };
+  }
+  if (!(await requestHostsKnown(new Headers(await headers())))) {
+    return { email, error: "Sign-in is not available on this address. Use your panel's own address." };
   }
   try {
     await signIn("credentials", { ...parsed.data, redirect: false });
