@@ -1,4 +1,4 @@
-import { PermanentError, type Step } from "../step";
+import type { Step } from "../step";
 
 const owner = (n: number) => String(n);
 
@@ -7,12 +7,8 @@ export const mailDomainStep: Step = {
   name: "mail-domain",
   title: "Mail domain",
   async ensure(ctx) {
-    try {
-      ctx.state.mailDomainId = await ctx.deps.mail.ensureDomain(ctx.domain.name, owner(ctx.domain.customer.number));
-    } catch (e) {
-      if (e instanceof Error && "transient" in e && e.transient === false) throw new PermanentError(e.message);
-      throw e;
-    }
+    // A domain of another customer is a MailDbError with transient = false: the engine stops on it.
+    ctx.state.mailDomainId = await ctx.deps.mail.ensureDomain(ctx.domain.name, owner(ctx.domain.customer.number));
     return { message: `virtual_domains id ${ctx.state.mailDomainId}` };
   },
   async remove(ctx) {
