@@ -9,9 +9,9 @@
 # Components (scripts/stack/<name>.sh up|down|status, helpers in scripts/stack/lib.sh):
 #   postgres   panel DB berth + berth_test, customer DB admin  (reuses :5432 if it answers)
 #   mariadb    mail DB berth_mail, users berth_mail + mail_ro   (reuses :3306 if it answers)
-#   postfix    Postfix mysql lookup maps in .stack/postfix (no daemon)
 #   powerdns   PowerDNS Authoritative, API :18081, DNS :15353
-#   dovecot    Dovecot auth-only over the mail DB
+#   dovecot    Dovecot over the mail DB: IMAP :12143, LMTP, SASL, Sieve, quota
+#   postfix    Postfix over the mail DB: SMTP :12525, submission :12587, sink maildir
 #   cluster    scripts/cluster/cluster.sh, when present (BERTH_STACK_SKIP_CLUSTER=1 skips)
 #   toxiproxy  fault-injecting proxies in front of the above, when scripts/stack/toxiproxy.sh
 #              is present (BERTH_STACK_SKIP_TOXIPROXY=1 skips); it comes last because it
@@ -25,7 +25,7 @@ STACK_SVC=stack
 . "$(dirname "${BASH_SOURCE[0]}")/stack/lib.sh"
 cd "$REPO_ROOT"
 
-COMPONENTS=(postgres mariadb postfix powerdns dovecot) # always, in this order
+COMPONENTS=(postgres mariadb powerdns dovecot postfix) # always, in this order
 EXTRAS=(toxiproxy)                                    # after the cluster, when present
 CLUSTER_SH="$REPO_ROOT/scripts/cluster/cluster.sh"
 
