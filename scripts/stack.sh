@@ -13,6 +13,9 @@
 #   dovecot    Dovecot over the mail DB: IMAP :12143, LMTP, SASL, Sieve, quota
 #   postfix    Postfix over the mail DB: SMTP :12525, submission :12587, sink maildir
 #   cluster    scripts/cluster/cluster.sh, when present (BERTH_STACK_SKIP_CLUSTER=1 skips)
+#   opendkim   OpenDKIM milter :12891 signing submission mail, and the mail agent keeping
+#              its tables equal to dkim_selectors + the mail-system Secrets (after the cluster;
+#              BERTH_STACK_SKIP_OPENDKIM=1 skips)
 #   toxiproxy  fault-injecting proxies in front of the above, when scripts/stack/toxiproxy.sh
 #              is present (BERTH_STACK_SKIP_TOXIPROXY=1 skips); it comes last because it
 #              points at the others
@@ -26,7 +29,7 @@ STACK_SVC=stack
 cd "$REPO_ROOT"
 
 COMPONENTS=(postgres mariadb powerdns dovecot postfix) # always, in this order
-EXTRAS=(toxiproxy)                                    # after the cluster, when present
+EXTRAS=(opendkim toxiproxy)                           # after the cluster, when present
 CLUSTER_SH="$REPO_ROOT/scripts/cluster/cluster.sh"
 
 cluster_enabled() { # prints why not, returns 1, when the cluster is skipped
