@@ -37,7 +37,7 @@ const SELECTOR = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 type Entry = { domain: string; selector: string; keyPem: string };
 
-const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} mail-agent: ${msg}\n`);
+const log = (msg: string): void => void process.stderr.write(`${new Date().toISOString()} mail-agent: ${msg}\n`);
 
 function kubeApi(): CoreV1Api {
   const kc = new KubeConfig();
