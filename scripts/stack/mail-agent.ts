@@ -12,7 +12,7 @@
  *
  *   tsx scripts/stack/mail-agent.ts run                     loop (the stack runs this)
  *   tsx scripts/stack/mail-agent.ts sync                    DKIM tables once
- *   tsx scripts/stack/mail-agent.ts sweep [RETENTION_S]     retention once
+ *   tsx scripts/stack/mail-agent.ts sweep [RETENTION_S [DOMAIN]]  retention once
  *
  * Configuration from the environment (a standalone program, not the panel): MAIL_RO_DB_URL,
  * KUBECONFIG (else in-cluster), MAIL_NAMESPACE (mail-system), OPENDKIM_TABLE_DIR,
@@ -141,13 +141,14 @@ async function sync(db: mysql.Pool, core: CoreV1Api): Promise<void> {
 }
 
 /** Removes the maildirs of domains deleted longer ago than the retention. */
-async function sweep(db: mysql.Pool, retentionSeconds: number): Promise<string[]> {
+async function sweep(db: mysql.Pool, retentionSeconds: number, only?: string): Promise<string[]> {
   const vmail = need("DOVECOT_VMAIL_DIR");
   const [rows] = await db.query<mysql.RowDataPacket[]>(
     `SELECT t.name FROM domain_tombstones t
       WHERE t.deleted_at <= NOW() - INTERVAL ? SECOND
-        AND NOT EXISTS (SELECT 1 FROM virtual_domains d WHERE d.name = t.name)`,
-    [retentionSeconds],
+        AND NOT EXISTS (SELECT 1 FROM virtual_domains d WHERE d.name = t.name)
+        AND (? IS NULL OR t.name = ?)`,
+    [retentionSeconds, only ?? null, only ?? null],
   );
   const removed: string[] = [];
   for (const r of rows) {
@@ -164,13 +165,13 @@ async function sweep(db: mysql.Pool, retentionSeconds: number): Promise<string[]
 }
 
 async function main() {
-  const [cmd = "run", arg] = process.argv.slice(2);
+  const [cmd = "run", arg, only] = process.argv.slice(2);
   const db = mysql.createPool({ uri: need("MAIL_RO_DB_URL"), connectionLimit: 2 });
   const retention = Number(arg ?? process.env.MAIL_RETENTION_SECONDS ?? 30 * 86_400);
   if (!Number.isFinite(retention) || retention < 0) throw new Error(`mail-agent: bad retention ${String(arg)}`);
   try {
     if (cmd === "sync") return await sync(db, kubeApi());
-    if (cmd === "sweep") return void process.stdout.write(`${JSON.stringify(await sweep(db, retention))}\n`);
+    if (cmd === "sweep") return void process.stdout.write(`${JSON.stringify(await sweep(db, retention, only))}\n`);
     if (cmd !== "run") throw new Error(`mail-agent: unknown command ${cmd} (run | sync | sweep)`);
     const interval = Number(process.env.MAIL_AGENT_INTERVAL_MS ?? 1000);
     const core = kubeApi();
