@@ -46,7 +46,9 @@ maps_ok() { # each map answers (a miss, without error, proves the connection wor
 }
 
 pf() { postfix -c "$CONF_DIR" "$@"; }
-running() { pf status >/dev/null 2>&1; }
+# Our start-fg process lives as long as the master (postfix status is slow here: with no
+# syslog socket, each postfix command that fails waits a second before it exits).
+running() { svc_running postfix; }
 listening() { port_open "$STACK_HOST" "$SMTP_PORT" && port_open "$STACK_HOST" "$SUBMISSION_PORT"; }
 
 render_maps() { # returns 0 if something changed
@@ -103,8 +105,11 @@ up() {
     "SMTP_ADDRESS=$STACK_HOST:$SMTP_PORT" "SUBMISSION_ADDRESS=$STACK_HOST:$SUBMISSION_PORT" \
     "MAIL_SINK_DIR=$SINK_DIR/mail"
   if ((EUID != 0)); then log "not root: maps only, no Postfix daemon"; return 0; fi
-  pf set-permissions >>"$DIR/postfix.setup.log" 2>&1 || true
-  pf check >>"$DIR/postfix.setup.log" 2>&1 || die "postfix check failed (see $DIR/postfix.setup.log)"
+  # A new queue directory gets its subdirectories and owners once (5 s); `start` checks
+  # the rest itself.
+  if [[ ! -d $DIR/spool/maildrop ]]; then
+    pf set-permissions >>"$DIR/postfix.setup.log" 2>&1 || die "postfix set-permissions failed (see $DIR/postfix.setup.log)"
+  fi
   if running; then
     if ((changed)); then log "configuration changed: reloading"; pf reload >/dev/null 2>&1; fi
   else
@@ -118,7 +123,7 @@ down() {
   if [[ -f $CONF_DIR/main.cf ]] && running; then
     log "stopping Postfix"
     pf stop >/dev/null 2>&1 || true
-    for _ in $(seq 1 50); do running || break; sleep 0.2; done
+    for _ in $(seq 1 50); do running || break; sleep 0.1; done
   fi
   stop_svc postfix TERM 10
 }
