@@ -7,9 +7,10 @@
 #   SASL        unix socket $DOVECOT_AUTH_SOCKET, Postfix's submission service
 #   quota       quota-status policy on 127.0.0.1:$BERTH_DOVECOT_QUOTA_PORT (12532)
 #   Sieve       scripts from the mail DB (sieve_scripts) through an SQL dict
+#   doveadm     HTTP API on 127.0.0.1:$BERTH_DOVEADM_HTTP_PORT (12580), key DOVEADM_API_KEY
 # Maildirs live under $STACK_DIR/dovecot/vmail (uid 5000). Still usable for
 #   doveadm -c "$DOVECOT_CONF" auth test user@example.com PASSWORD   # 0 yes, 77 no
-# Knobs: BERTH_IMAP_PORT, BERTH_DOVECOT_QUOTA_PORT, BERTH_POSTFIX_REINJECT_PORT,
+# Knobs: BERTH_IMAP_PORT, BERTH_DOVECOT_QUOTA_PORT, BERTH_DOVEADM_HTTP_PORT, BERTH_POSTFIX_REINJECT_PORT,
 # BERTH_SIEVE_VACATION_MIN_PERIOD (default 0: tests never wait).
 set -euo pipefail
 STACK_SVC=dovecot
@@ -23,6 +24,7 @@ VMAIL_DIR="$DIR/vmail"
 IMAP_PORT=${BERTH_IMAP_PORT:-12143}
 QUOTA_PORT=${BERTH_DOVECOT_QUOTA_PORT:-12532}
 REINJECT_PORT=${BERTH_POSTFIX_REINJECT_PORT:-12526}
+DOVEADM_PORT=${BERTH_DOVEADM_HTTP_PORT:-12580}
 
 write_config() { # returns 0 if something changed
   local maildb_env="$STACK_DIR/mariadb/env" run rc=1 # rc 0 = something changed
@@ -49,8 +51,11 @@ write_config() { # returns 0 if something changed
     "VMAIL_UID=$VMAIL_UID" "CONF_DIR=$DIR" "IMAP_PORT=$IMAP_PORT" "QUOTA_STATUS_PORT=$QUOTA_PORT" \
     "AUTH_FAILURE_DELAY=0" "POSTMASTER=postmaster@berth.invalid" \
     "VACATION_MIN_PERIOD=${BERTH_SIEVE_VACATION_MIN_PERIOD:-0}" \
-    "SUBMISSION_HOST=$STACK_HOST:$REINJECT_PORT" && rc=0
-  chmod 644 "$CONF"
+    "SUBMISSION_HOST=$STACK_HOST:$REINJECT_PORT" \
+    "DOVEADM_API_KEY=$(secret doveadm_api_key)" "DOVEADM_HTTP_PORT=$DOVEADM_PORT" && rc=0
+  # The doveadm API key is in it: readable by root and Dovecot's own processes only.
+  chmod 640 "$CONF"
+  if ((EUID == 0)); then chgrp "$internal" "$CONF"; fi
   # The dict process (Sieve scripts) runs as the internal user and reads its file itself.
   if ((EUID == 0)); then chgrp "$internal" "$DIR/dovecot-dict-sieve.conf.ext"; chmod 640 "$DIR/dovecot-dict-sieve.conf.ext"; fi
   return "$rc"
@@ -76,7 +81,8 @@ up() {
   local run; run=$(sock_dir dovecot)
   env_write dovecot "DOVECOT_CONF=$CONF" "DOVECOT_VMAIL_DIR=$VMAIL_DIR" \
     "IMAP_ADDRESS=$STACK_HOST:$IMAP_PORT" "DOVECOT_LMTP_SOCKET=$run/lmtp" \
-    "DOVECOT_AUTH_SOCKET=$run/auth-postfix" "DOVECOT_QUOTA_POLICY=inet:$STACK_HOST:$QUOTA_PORT"
+    "DOVECOT_AUTH_SOCKET=$run/auth-postfix" "DOVECOT_QUOTA_POLICY=inet:$STACK_HOST:$QUOTA_PORT" \
+    "DOVEADM_URL=http://$STACK_HOST:$DOVEADM_PORT" "DOVEADM_API_KEY=$(secret doveadm_api_key)"
 }
 
 down() { stop_svc dovecot TERM 20; }

@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { promisify } from "node:util";
 import bcrypt from "bcryptjs";
 import { afterAll, describe, expect, it } from "vitest";
+import { createDovecotAdmin } from "@/server/integrations/dovecot/client";
 import { createMailDb } from "@/server/integrations/mail-sql/client";
 import { autoresponderScript, createMailSystemDb } from "@/server/integrations/mail-sql/mail-system";
 import { header, imapInbox, imapWaitFor, refusal, sinkMessages, sleep, stack, swaks, waitFor } from "../helpers/mail";
@@ -12,10 +11,10 @@ import { header, imapInbox, imapWaitFor, refusal, sinkMessages, sleep, stack, sw
  * by Berth's adapters, with real clients: swaks for SMTP, imapflow for IMAP. The
  * provisioning path (addDomain → reconcile → deliver) is in mail-delivery.test.ts.
  */
-const run = promisify(execFile);
 const uniq = () => randomBytes(5).toString("hex");
 const mail = createMailDb(stack.MAIL_DB_URL ?? "");
 const system = createMailSystemDb(stack.MAIL_DB_URL ?? "");
+const dovecot = createDovecotAdmin({ url: stack.DOVEADM_URL ?? "", apiKey: stack.DOVEADM_API_KEY ?? "" });
 const domains: string[] = [];
 const PASSWORD = "Correct-Horse-42";
 
@@ -71,6 +70,7 @@ describe("the mail system delivers from the mail DB", () => {
   it("a mailbox over its quota refuses delivery with 552 and reports itself full", async () => {
     const { domain, id } = await domainWith(["dave"], { quotaBytes: 0 });
     const to = `dave@${domain}`;
+    expect(await dovecot.usage(to)).toMatchObject({ usedBytes: 0, limitBytes: null, full: false });
     const subject = `fills it ${uniq()}`;
     expect((await swaks({ from: "sender@outside.test", to, subject, body: "x".repeat(4000) })).ok).toBe(true);
     await imapWaitFor(to, PASSWORD, subject);
@@ -79,9 +79,10 @@ describe("the mail system delivers from the mail DB", () => {
     const full = await swaks({ from: "sender@outside.test", to, subject: "no room" });
     expect(full.ok).toBe(false);
     expect(refusal(full)).toMatch(/^552 5\.2\.2 .*full/i);
-    const { stdout } = await run("doveadm", ["-c", stack.DOVECOT_CONF ?? "", "-f", "flow", "quota", "get", "-u", to]);
-    const storage = /Type=STORAGE Value=(\d+) Limit=(\d+) %=(\d+)/.exec(stdout);
-    expect(Number(storage?.[3])).toBeGreaterThanOrEqual(100);
+    // What the panel reads: Dovecot's own count, through the doveadm HTTP API.
+    const usage = await dovecot.usage(to);
+    expect(usage).toMatchObject({ limitBytes: 2048, messages: 1, full: true });
+    expect(usage.usedBytes).toBeGreaterThan(4000);
   });
 
   it("the autoresponder answers once per sender per period, never lists or bounces", async () => {
