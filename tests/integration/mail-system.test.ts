@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDovecotAdmin } from "@/server/integrations/dovecot/client";
 import { createMailDb } from "@/server/integrations/mail-sql/client";
 import { autoresponderScript, createMailSystemDb } from "@/server/integrations/mail-sql/mail-system";
+import { createSmtpClient, SmtpError } from "@/server/integrations/smtp/client";
 import { header, imapInbox, imapWaitFor, refusal, sinkMessages, sleep, stack, swaks, waitFor } from "../helpers/mail";
 
 /**
@@ -110,5 +111,20 @@ describe("the mail system delivers from the mail DB", () => {
     // The inbox still got everything.
     expect((await imapInbox(to, PASSWORD)).length).toBe(6);
     expect(await system.removeSieveScript(to, "active")).toBe(1);
+  });
+
+  it("the panel's test message reaches the mailbox; a refusal comes back as the server said it", async () => {
+    const { domain } = await domainWith(["frank"]);
+    const [host = "", port = ""] = (stack.SMTP_ADDRESS ?? "").split(":");
+    const smtp = createSmtpClient({ host, port: Number(port), helo: "panel.berth.test" });
+    const subject = `Test message ${uniq()}`;
+    const reply = await smtp.send({ from: "no-reply@berth.test", to: `frank@${domain}`, subject, text: "It works.\n.a line that starts with a dot" });
+    expect(reply).toMatch(/^250 /);
+    const got = await imapWaitFor(`frank@${domain}`, PASSWORD, subject);
+    expect(got.source).toContain("\r\n.a line that starts with a dot");
+    const refused = await smtp.send({ from: "no-reply@berth.test", to: `nobody@${domain}`, subject, text: "x" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SmtpError);
+    expect((refused as SmtpError).code).toBe(550);
+    await expect(smtp.send({ from: "no-reply@berth.test", to: `frank@${domain}`, subject: "a\r\nBcc: x@outside.test", text: "x" })).rejects.toThrow(/line break/);
   });
 });
