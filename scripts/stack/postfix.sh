@@ -89,7 +89,7 @@ render_config() { # returns 0 if something changed
 
 up() {
   command -v postmap >/dev/null || ensure_packages postfix
-  ensure_packages postfix-mysql
+  ensure_packages postfix-mysql swaks # swaks: the SMTP client the mail tests use
   # Installed with "No configuration", Postfix has no main.cf, and every postfix tool
   # (postmap too) refuses to run without one. A minimal one starts no daemon.
   if [[ ! -e /etc/postfix/main.cf ]]; then
