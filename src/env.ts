@@ -46,10 +46,24 @@ const schema = z.object({
   SESSION_MAX_AGE_SECONDS: int(60 * 60 * 12),
   /** How many proxies in front of the panel append to X-Forwarded-For. */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(5),
+  /** Set by the edge server (server.js) once it writes X-Forwarded-For from the socket; not for setting by hand. */
+  BERTH_EDGE_SERVER: bool.default(false),
+  // The sign-in throttle (src/server/auth/throttle.ts).
+  /** Failures of one account from one address before each further one makes that pair wait. */
+  LOGIN_FAILURES_BEFORE_DELAY: int(5),
+  /** The first wait; it doubles with each further failure, up to LOGIN_MAX_DELAY_SECONDS. */
+  LOGIN_DELAY_BASE_SECONDS: int(30),
+  LOGIN_MAX_DELAY_SECONDS: int(15 * 60),
+  /** Failures from one address (any accounts) before that address waits the same way. */
   LOGIN_MAX_FAILURES_PER_ADDRESS: int(20),
-  LOGIN_FAILURE_WINDOW_SECONDS: int(15 * 60),
+  /** Failures of one account from all addresses before it is locked, except for addresses it recently signed in from. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(100),
+  /** Failures older than this (since a key's last failure) are forgotten. */
+  LOGIN_FAILURE_WINDOW_SECONDS: int(60 * 60),
+  /** How long the account-wide lock lasts. */
   LOGIN_LOCKOUT_SECONDS: int(15 * 60),
+  /** A successful sign-in from an address exempts the account from its account-wide lock there for this long. */
+  LOGIN_TRUSTED_ADDRESS_DAYS: int(30),
 
   // Platform settings used when provisioning (seed PROVISIONING-FLOW).
   PLATFORM_NAME: z.string().default("Berth"),

@@ -1,5 +1,5 @@
 import { connection } from "next/server";
-import { Building2, Globe2, Layers, Users } from "lucide-react";
+import { Building2, Globe2, Layers, LockKeyhole, Users } from "lucide-react";
 import { AppShell } from "@/components/shell/app-shell";
 import { consoleSwitches } from "@/components/shell/switches";
 import { requireViewer } from "@/server/auth/require";
@@ -17,6 +17,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         { href: "/admin/domains", label: "Domains", icon: <Globe2 /> },
         { href: "/admin/plans", label: "Plans", icon: <Layers /> },
         { href: "/admin/partners", label: "Partners", icon: <Building2 /> },
+        { href: "/admin/sign-in-locks", label: "Sign-in locks", icon: <LockKeyhole /> },
       ]}
     >
       {children}

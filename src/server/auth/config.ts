@@ -4,7 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { env } from "@/env";
 import { db } from "@/server/db";
 import { isAppError } from "@/server/errors";
-import { authenticate } from "@/server/services/auth/authenticate";
+import { authenticate, startSession } from "@/server/services/auth/authenticate";
 import { clientAddress } from "@/server/auth/client-address";
 import { sessionStillValid } from "@/server/auth/session-check";
 
@@ -54,15 +54,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             { email: String(credentials?.email ?? ""), password: String(credentials?.password ?? "") },
             address,
           );
-          const session = await db.panelSession.create({
-            data: {
-              userId: user.id,
-              sessionVersion: user.sessionVersion,
-              ip: address,
-              userAgent: request.headers.get("user-agent")?.slice(0, 300) ?? null,
-              expiresAt: new Date(Date.now() + env.SESSION_MAX_AGE_SECONDS * 1000),
-            },
-            select: { id: true },
+          const session = await startSession(user, {
+            address,
+            userAgent: request.headers.get("user-agent"),
+            maxAgeSeconds: env.SESSION_MAX_AGE_SECONDS,
           });
           return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
         } catch (e) {
