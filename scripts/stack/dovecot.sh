@@ -49,7 +49,7 @@ write_config() { # returns 0 if something changed
     "LISTEN=$STACK_HOST" "BASE_DIR=$run" "STATE_DIR=$DIR/state" "INSTANCE_NAME=berth-stack" \
     "SSL=no" "DISABLE_PLAINTEXT_AUTH=no" "INTERNAL_USER=$internal" "LOGIN_USER=$login" \
     "VMAIL_UID=$VMAIL_UID" "CONF_DIR=$DIR" "IMAP_PORT=$IMAP_PORT" "QUOTA_STATUS_PORT=$QUOTA_PORT" \
-    "AUTH_FAILURE_DELAY=0" "POSTMASTER=postmaster@berth.invalid" \
+    "AUTH_FAILURE_DELAY=0" "LOGIN_TRUSTED_NETWORKS=127.0.0.0/8" "POSTMASTER=postmaster@berth.invalid" \
     "VACATION_MIN_PERIOD=${BERTH_SIEVE_VACATION_MIN_PERIOD:-0}" \
     "SUBMISSION_HOST=$STACK_HOST:$REINJECT_PORT" \
     "DOVEADM_API_KEY=$(secret doveadm_api_key)" "DOVEADM_HTTP_PORT=$DOVEADM_PORT" && rc=0

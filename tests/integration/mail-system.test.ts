@@ -5,7 +5,7 @@ import { createDovecotAdmin } from "@/server/integrations/dovecot/client";
 import { createMailDb } from "@/server/integrations/mail-sql/client";
 import { autoresponderScript, createMailSystemDb } from "@/server/integrations/mail-sql/mail-system";
 import { createSmtpClient, SmtpError } from "@/server/integrations/smtp/client";
-import { header, imapInbox, imapWaitFor, refusal, sinkMessages, sleep, stack, swaks, waitFor } from "../helpers/mail";
+import { header, imapInbox, imapLoginWorks, imapWaitFor, refusal, sinkMessages, sleep, stack, swaks, waitFor } from "../helpers/mail";
 
 /**
  * The running mail system (Postfix + Dovecot from k8s/mail) over mail-DB rows written
@@ -62,7 +62,9 @@ describe("the mail system delivers from the mail DB", () => {
     const held = await swaks({ from: "sender@outside.test", to, subject: "while suspended" });
     expect(held.ok).toBe(false);
     expect(refusal(held)).toMatch(/^450 4\.2\.1 .*suspended/);
+    expect(await imapLoginWorks(to, PASSWORD)).toBe(false);
     expect(await system.setDomainSuspended(domain, false)).toBe(1);
+    expect(await imapLoginWorks(to, PASSWORD)).toBe(true);
     const subject = `after resume ${uniq()}`;
     expect((await swaks({ from: "sender@outside.test", to, subject })).ok).toBe(true);
     await imapWaitFor(to, PASSWORD, subject);
