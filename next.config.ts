@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
       "./k8s/tenants/templates/*.yaml",
       "./node_modules/@prisma/schema-engine-wasm/**/*",
       "./node_modules/@electric-sql/pglite/dist/**/*",
+      // Loaded by the worker threads of src/server/threads/pool.ts at run time.
+      "./node_modules/bcryptjs/**/*",
+      "./node_modules/node-forge/**/*",
     ],
   },
   // Never ship local state or secrets: the local stack's .stack/ and PGlite's data/.

@@ -1,4 +1,5 @@
 import forge from "node-forge";
+import { rsaKeyPair } from "@/server/threads/pool";
 
 /**
  * DKIM keys (RFC 6376) and the TXT record that publishes them. The private key
@@ -26,23 +27,19 @@ function assertNativeKeygen(): void {
   }
 }
 
-/** RSA-2048, e = 65537: what every DKIM verifier accepts (RFC 8301). */
+/**
+ * RSA-2048, e = 65537: what every DKIM verifier accepts (RFC 8301). node-forge
+ * generates it with Node's native generator in a worker thread
+ * (src/server/threads/pool.ts), so neither the generation nor forge's PEM
+ * encoding ever holds the event loop.
+ */
 export async function generateDkimKey(): Promise<DkimKey> {
   assertNativeKeygen();
-  return await new Promise((resolve, reject) => {
-    // A callback is what selects crypto.generateKeyPair (async) over the pure-JS path.
-    forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001, workers: -1 }, (err, pair) => {
-      if (err) return reject(new Error(`generate DKIM key: ${err.message}`));
-      try {
-        // forge writes PKCS#1 PEM with CRLF; store plain LF, as openssl does.
-        const privateKeyPem = forge.pki.privateKeyToPem(pair.privateKey).replace(/\r\n/g, "\n");
-        resolve({ privateKeyPem, publicKeyBase64: spkiBase64(pair.publicKey) });
-      } catch (e) {
-        // This runs in crypto's callback: an escaping throw would crash the process.
-        reject(new Error(`generate DKIM key: ${e instanceof Error ? e.message : String(e)}`));
-      }
-    });
-  });
+  try {
+    return await rsaKeyPair(2048);
+  } catch (e) {
+    throw new Error(`generate DKIM key: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Base64 of the DER SubjectPublicKeyInfo: the form DKIM's `p=` tag wants. */
