@@ -15,6 +15,7 @@ const worker = startWorker({
   deps: provisioningDeps(),
   concurrency: env.WORKER_CONCURRENCY,
   pollMs: env.WORKER_POLL_MS,
+  databaseUrl: env.DATABASE_URL,
 });
 console.log(`worker ${workerId} started`);
 const stop = async () => {

@@ -73,6 +73,12 @@ const schema = z.object({
   PLATFORM_MX_HOST: z.string().default("mail.berth.test."),
   PLATFORM_SPF_INCLUDE: z.string().default("_spf.berth.test"),
   PLATFORM_DMARC_RUA: z.string().default("mailto:dmarc@berth.test"),
+  /** The platform's own zone (Berth publishes it: nameservers, panel, mail host, _spf, DMARC reports). */
+  PLATFORM_ZONE: z.string().default("berth.test"),
+  /** Addresses of PLATFORM_NAMESERVERS, in the same order (the last one repeats for the rest). */
+  PLATFORM_NAMESERVER_IPV4: csv.default(["127.0.0.1"]),
+  /** The mail host's address (its A record, and the _spf include's ip4). */
+  PLATFORM_MAIL_IPV4: z.string().default("127.0.0.1"),
   INGRESS_IPV4: z.string().default("127.0.0.1"),
   INGRESS_IPV6: z.string().optional(),
   INGRESS_CLASS: z.string().default("traefik"),
@@ -86,11 +92,15 @@ const schema = z.object({
   /** Run reconcile workers inside the web server process. */
   WORKER_ENABLED: bool.default(true),
   WORKER_CONCURRENCY: int(8),
-  WORKER_POLL_MS: int(500),
+  /** Idle workers LISTEN for new work; this is only the fallback poll. */
+  WORKER_POLL_MS: int(5000),
   WORKER_LEASE_SECONDS: int(30),
   RESYNC_INTERVAL_SECONDS: int(600),
   READINESS_TIMEOUT_SECONDS: int(120),
   STEP_MAX_ATTEMPTS: int(5),
+  /** Runs kept per object (the newest); failed runs are kept RUN_FAILURE_RETENTION_DAYS whatever their rank. */
+  RUN_RETENTION_COUNT: int(20),
+  RUN_FAILURE_RETENTION_DAYS: int(30),
   /** Names this process in leases and runs (default: host:pid:random). */
   WORKER_ID: z.string().max(100).optional(),
 

@@ -67,12 +67,13 @@ export async function callerFor(userId: string | null) {
   return createCaller(await createTRPCContext({ headers: new Headers(), viewer }));
 }
 
-/** A plan with room for many domains and mailboxes (integration tests, benchmarks). */
-export async function roomyPlan() {
+/** A plan with room for many domains and mailboxes (integration tests, benchmarks); `replicas` gives a variant with more app replicas. */
+export async function roomyPlan(replicas = 1) {
+  const slug = replicas === 1 ? "test-roomy" : `test-roomy-x${replicas}`;
   return db.plan.upsert({
-    where: { slug: "test-roomy" },
+    where: { slug },
     create: {
-      slug: "test-roomy",
+      slug,
       name: "Roomy",
       cpuRequestM: 8000,
       cpuLimitM: 16000,
@@ -82,7 +83,7 @@ export async function roomyPlan() {
       storageGi: 100,
       maxMailboxes: null,
       maxDomains: null,
-      appReplicas: 1,
+      appReplicas: replicas,
     },
     update: {},
   });

@@ -1,3 +1,4 @@
+import { STEP_CATALOG } from "../../src/lib/provisioning/catalog";
 import { expect, test } from "@playwright/test";
 import { accounts } from "../helpers/accounts";
 import { shot, signIn } from "../helpers/sign-in";
@@ -31,9 +32,13 @@ test.describe("adding a domain", () => {
     await page.getByRole("button", { name: "Continue" }).click();
 
     const plan = page.getByLabel("Plan of changes");
-    await expect(plan.getByText("Deployment")).toBeVisible({ timeout: 20_000 });
-    await expect(plan.getByText(`Mailbox hello@${domain}`)).toBeVisible();
-    await expect(plan.getByText(`default._domainkey.${domain}.`)).toBeVisible();
+    // In plain words first; the object-by-object plan behind a toggle.
+    await expect(plan.getByText("Your website's app")).toBeVisible({ timeout: 20_000 });
+    await expect(plan.getByText(`Mailbox: hello@${domain}`)).toBeVisible();
+    await page.getByRole("button", { name: "Show technical details" }).click();
+    const objects = page.getByLabel("Changes object by object");
+    await expect(objects.getByText(/^Deployment cust-/)).toBeVisible();
+    await expect(objects.getByText(`TXT default._domainkey.${domain}.`)).toBeVisible();
     await shot(page, "add-domain-review");
     await page.getByRole("button", { name: "Add domain" }).click();
 
@@ -43,7 +48,7 @@ test.describe("adding a domain", () => {
     await expect(steps).toBeVisible({ timeout: 30_000 });
     await shot(page, "domain-provisioning");
     await expect(page.getByText("Active", { exact: true })).toBeVisible({ timeout: 120_000 });
-    await expect(steps.locator("[data-status=SUCCEEDED]")).toHaveCount(15);
+    await expect(steps.locator("[data-status=SUCCEEDED]")).toHaveCount(STEP_CATALOG.Domain.length);
     await expect(page.getByText(`hello@${domain}`, { exact: true })).toBeVisible();
     await shot(page, "domain-active");
 

@@ -31,7 +31,7 @@ async function main() {
   // Domains an earlier, interrupted run left behind: have the server's worker remove them.
   await db.domain.updateMany({
     where: { customer: { name: { startsWith: "Seaside Cafe " } }, deletionRequested: false },
-    data: { deletionRequested: true, generation: { increment: 1 }, nextResyncAt: null, leaseUntil: null },
+    data: { deletionRequested: true, generation: { increment: 1 }, dueAt: new Date(0), leaseUntil: null },
   });
   const plan = await db.plan.upsert({
     where: { slug: "starter" },

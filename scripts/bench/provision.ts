@@ -14,11 +14,10 @@
  * See scripts/bench/README.md for what each figure means.
  */
 import os from "node:os";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import pg from "pg";
+import { openBenchDatabase } from "./bench-db";
+import { cpuByProcess, cpuDelta } from "./cpu";
 
 // ---------------------------------------------------------------------------
 // Arguments
@@ -62,61 +61,7 @@ if (CONCURRENCIES.length === 0) throw new Error("--concurrency takes one or more
 // Our own panel database, set before any server module is imported
 // ---------------------------------------------------------------------------
 
-function stackEnv(): Record<string, string> {
-  const file = path.join(process.env.BERTH_STACK_DIR ?? path.join(process.cwd(), ".stack"), "env");
-  if (!existsSync(file)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? stackEnv().DATABASE_URL;
-if (!baseUrl) throw new Error("No PostgreSQL to put berth_bench on: run `npm run stack -- up` (or set BENCH_DATABASE_URL).");
-const benchUrl = (() => {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const u = new URL(baseUrl);
-  u.pathname = "/berth_bench";
-  return u.toString();
-})();
-const benchDbName = decodeURIComponent(new URL(benchUrl).pathname.slice(1));
-if (!/^[A-Za-z0-9_]+$/.test(benchDbName)) throw new Error(`unexpected bench database name ${benchDbName}`);
-
-async function ensureDatabase() {
-  const admin = new URL(benchUrl);
-  admin.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [benchDbName]);
-    if (r.rowCount === 0) {
-      try {
-        await c.query(`CREATE DATABASE "${benchDbName}"`);
-        console.log(`created database ${benchDbName}`);
-      } catch (e) {
-        if ((e as { code?: string }).code !== "42P04") throw e; // created meanwhile
-      }
-    }
-  } finally {
-    await c.end();
-  }
-}
-
-await ensureDatabase();
-process.env.DATABASE_URL = benchUrl;
-
-// One bench at a time per bench database (a session advisory lock held for our lifetime).
-const lockClient = new pg.Client({ connectionString: benchUrl });
-await lockClient.connect();
-{
-  const r = await lockClient.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext('berth-bench-provision')) AS ok");
-  if (!r.rows[0]?.ok) {
-    console.error(`another benchmark is running against ${benchDbName}; try again when it has finished`);
-    process.exit(2);
-  }
-}
+const { benchUrl, benchDbName, lockClient } = await openBenchDatabase("berth-bench-provision");
 
 const { PrismaPg } = await import("@prisma/adapter-pg");
 const { applyMigrations } = await import("@/server/db/migrations");
@@ -128,9 +73,9 @@ const { db } = await import("@/server/db");
 const { addDomain } = await import("@/server/services/domains/add-domain");
 const { provisioningConfig } = await import("@/server/provisioning/config");
 const { provisioningDeps } = await import("@/server/provisioning/deps");
-const { drain } = await import("@/server/provisioning/engine");
+const { drain } = await import("@/server/provisioning/engine/drain");
 const { startWorker, newWorkerId } = await import("@/server/provisioning/worker");
-const { APPLY_STEPS } = await import("@/server/provisioning/pipeline");
+const { STEP_CATALOG } = await import("@/lib/provisioning/catalog");
 const { generateDkimKey } = await import("@/server/integrations/dkim/keys");
 const { namespaceName } = await import("@/server/provisioning/names");
 const bcrypt = (await import("bcryptjs")).default;
@@ -280,7 +225,7 @@ type RunRow = {
 };
 const applyRun = (domainId: string) =>
   db.provisioningRun.findFirst({
-    where: { domainId, action: "APPLY" },
+    where: { domainId, kind: "Domain", action: "APPLY" },
     orderBy: { startedAt: "desc" },
     select: {
       domainId: true,
@@ -293,7 +238,7 @@ const applyRun = (domainId: string) =>
 
 function stepTable(runs: RunRow[], indent = "  ") {
   const lines: string[] = [];
-  for (const s of APPLY_STEPS) {
+  for (const s of STEP_CATALOG.Domain) {
     const d = runs.flatMap((r) => r.steps.filter((x) => x.name === s.name && x.durationMs !== null).map((x) => x.durationMs as number));
     const warn = runs.filter((r) => r.steps.some((x) => x.name === s.name && x.status !== "SUCCEEDED")).length;
     lines.push(`${indent}${pad(s.name, 16)} p50 ${lpad(ms(median(d)), 8)}   p95 ${lpad(ms(quantile(d, 0.95)), 8)}   max ${lpad(ms(Math.max(...d)), 8)}${warn ? `   (${warn} not SUCCEEDED)` : ""}`);
@@ -444,40 +389,6 @@ async function probes(domainName?: string) {
 // CPU accounting: which processes on this machine spent the CPU (Linux /proc)
 // ---------------------------------------------------------------------------
 
-const CLK_TCK = 100;
-function cpuByProcess(): Map<string, number> {
-  const out = new Map<string, number>();
-  let pids: string[] = [];
-  try {
-    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const f = stat.slice(close + 2).split(" ");
-      const ticks = Number(f[11]) + Number(f[12]); // utime + stime
-      const name = pid === String(process.pid) ? "bench (node: worker + addDomain)" : comm;
-      out.set(`${name}\u0000${pid}`, ticks / CLK_TCK);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-function cpuDelta(before: Map<string, number>, after: Map<string, number>) {
-  const by = new Map<string, number>();
-  for (const [k, v] of after) {
-    const d = v - (before.get(k) ?? 0);
-    if (d <= 0) continue;
-    const name = k.split("\u0000")[0] ?? k;
-    by.set(name, (by.get(name) ?? 0) + d);
-  }
-  return [...by.entries()].sort((a, b) => b[1] - a[1]);
-}
 
 // ---------------------------------------------------------------------------
 // 3: a burst of domains at once
@@ -565,7 +476,7 @@ async function cleanup(label: string) {
     const n = await db.domain.count();
     if (n) {
       await db.domain.updateMany({
-        data: { deletionRequested: true, generation: { increment: 1 }, nextResyncAt: null, leaseOwner: null, leaseUntil: null, status: "DELETING" },
+        data: { deletionRequested: true, generation: { increment: 1 }, dueAt: new Date(0), leaseOwner: null, leaseUntil: null, status: "DELETING" },
       });
     }
     const deadline = Date.now() + WAIT_CAP_MS;
@@ -575,7 +486,7 @@ async function cleanup(label: string) {
       left = await db.domain.count();
       if (left) {
         // Transient failures are requeued with a backoff: make them due now and go again.
-        await db.domain.updateMany({ data: { nextResyncAt: null } });
+        await db.domain.updateMany({ where: { dueAt: { not: null } }, data: { dueAt: new Date(0) } });
         await sleep(1000);
       }
     }

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { provisioningConfig } from "@/server/provisioning/config";
 import { provisioningDeps } from "@/server/provisioning/deps";
-import { drain } from "@/server/provisioning/engine";
+import { drain } from "@/server/provisioning/engine/drain";
 import { readStackEnv } from "../setup/stack-env";
 
 export const run = promisify(execFile);

@@ -77,6 +77,9 @@ export interface ToxiproxyClient {
   reset(): Promise<void>;
   get(proxy: ProxyName): Promise<ProxyState>;
   list(): Promise<Record<string, ProxyState>>;
+  /** Creates a proxy of a test's own (listen "127.0.0.1:0" picks a free port); returns it with its real listen address. */
+  create(name: string, listen: string, upstream: string): Promise<ProxyState>;
+  remove(proxy: ProxyName): Promise<void>;
   /**
    * Take the proxy down for `ms`. With `fn`, it starts while the proxy is down and keeps running
    * when the proxy comes back (an outage in the middle of `fn`); its result is returned (or its
@@ -128,6 +131,10 @@ export function createToxiproxy(baseUrl: string): ToxiproxyClient {
     },
     get: (proxy) => call<ProxyState>("GET", proxyPath(proxy)),
     list: () => call<Record<string, ProxyState>>("GET", "/proxies"),
+    create: (name, listen, upstream) => call<ProxyState>("POST", "/proxies", { name, listen, upstream, enabled: true }),
+    remove: async (proxy) => {
+      await call<void>("DELETE", proxyPath(proxy));
+    },
     async withProxyDown<T>(proxy: ProxyName, ms: number, fn?: () => Promise<T> | T) {
       await client.disable(proxy);
       let run: Promise<T | undefined> | undefined;

@@ -215,7 +215,7 @@ export async function waitForStep(
     `step ${stepName} of domain ${domainId} to be ${statuses.join(" or ")}`,
     async () => {
       const step = await db.provisioningStep.findFirst({
-        where: { name: stepName, run: opts.runId ? { id: opts.runId } : { domainId } },
+        where: { name: stepName, run: opts.runId ? { id: opts.runId } : { domainId, kind: { in: ["Domain", "Mailbox", "Alias"] } } },
         orderBy: { run: { startedAt: "desc" } },
         include: { run: { select: { id: true, status: true, workerId: true, startedAt: true } } },
       });
@@ -225,10 +225,25 @@ export async function waitForStep(
   );
 }
 
-/** The domain's runs, oldest first, with their steps in order. */
+/** Waits until every mailbox and alias of the domain is applied (they follow the domain, each by its own run). */
+export async function waitForMailRows(domainId: string, opts: { timeoutMs?: number } = {}) {
+  await pollUntil(
+    `the mailboxes and aliases of domain ${domainId} to be applied`,
+    async () => {
+      const pending = (await db.$queryRaw<Array<{ n: bigint }>>`
+        SELECT count(*) AS n FROM (
+          SELECT 1 FROM "Mailbox" WHERE "domainId" = ${domainId} AND "observedGeneration" < generation
+          UNION ALL SELECT 1 FROM "Alias" WHERE "domainId" = ${domainId} AND "observedGeneration" < generation) t`)[0]?.n;
+      return pending === 0n ? true : undefined;
+    },
+    { intervalMs: 100, timeoutMs: opts.timeoutMs ?? 60_000 },
+  );
+}
+
+/** The domain's own runs (not its mailboxes' or aliases'), oldest first, with their steps in order. */
 export async function runsOf(domainId: string) {
   return db.provisioningRun.findMany({
-    where: { domainId },
+    where: { domainId, kind: "Domain" },
     orderBy: { startedAt: "asc" },
     include: { steps: { orderBy: { position: "asc" } } },
   });

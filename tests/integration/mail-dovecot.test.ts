@@ -64,6 +64,7 @@ describe("mail DB written with mysql2, read by Dovecot", () => {
     domains.push(domain);
     const a = await mail.ensureDomain(domain, "cust-1");
     expect(await mail.ensureDomain(domain, "cust-1")).toBe(a);
+    expect(await mail.ensureDomainRow(domain, "cust-1")).toEqual({ id: a, created: false });
     const err = await mail.ensureDomain(domain, "cust-2").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailDbError);
     expect((err as MailDbError).transient).toBe(false);

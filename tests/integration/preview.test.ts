@@ -3,6 +3,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { addDomainInput } from "@/server/services/domains/add-domain.schema";
 import { previewDomain } from "@/server/services/domains/preview-domain";
+import { STEP_CATALOG } from "@/lib/provisioning/catalog";
 import { engine } from "../helpers/provisioning";
 import { roomyCustomer, uniq } from "../fixtures";
 
@@ -14,20 +15,26 @@ describe("previewing a domain: the plan of changes, written nowhere", () => {
       scope,
       addDomainInput.parse({ domain: name, includeDatabase: true, mailUsers: [{ localPart: "ann", password: "Preview-pass-99" }], aliases: [{ source: "hi", destination: `ann@${name}` }] }),
     );
-    const kinds = plan.kubernetes.map((o) => o.kind);
+    const changes = plan.steps.flatMap((st) => st.changes);
+    const kubeChanges = changes.filter((c) => c.system === "kubernetes");
+    const kinds = kubeChanges.map((o) => o.target.split(" ")[0]);
     expect(kinds).toEqual(
       expect.arrayContaining(["Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy", "PersistentVolumeClaim", "Deployment", "Service", "Ingress", "Secret"]),
     );
-    expect(plan.kubernetes.filter((o) => o.kind === "PersistentVolumeClaim")).toHaveLength(2);
+    expect(kubeChanges.filter((o) => o.target.startsWith("PersistentVolumeClaim "))).toHaveLength(2);
     // The Namespace itself is checked by the API server; objects inside it once it exists.
-    expect(plan.kubernetes.find((o) => o.kind === "Namespace")).toMatchObject({ name: `cust-${customer.number}`, action: "create" });
-    expect(plan.kubernetes.every((o) => o.action === "create")).toBe(true);
-    expect(plan.dns.zone).toMatchObject({ name: `${name}.`, action: "create" });
-    expect(plan.dns.rrsets.map((r) => `${r.type} ${r.name}`)).toEqual(
+    expect(kubeChanges.find((o) => o.target.startsWith("Namespace "))).toMatchObject({ target: `Namespace cust-${customer.number}`, action: "create" });
+    expect(kubeChanges.filter((o) => o.action !== "unchanged").every((o) => o.action === "create")).toBe(true);
+    expect(changes.find((c) => c.target === `zone ${name}.`)).toMatchObject({ system: "dns", action: "create" });
+    expect(changes.filter((c) => c.system === "dns" && c.action === "create").map((c) => c.target)).toEqual(
       expect.arrayContaining([`A ${name}.`, `CNAME www.${name}.`, `MX ${name}.`, `TXT ${name}.`, `TXT _dmarc.${name}.`, `TXT default._domainkey.${name}.`]),
     );
-    expect(plan.mail.virtual_users).toEqual([{ email: `ann@${name}`, maildir: `vhosts/${name}/ann/`, quota_bytes: 1024 ** 3 }]);
-    expect(plan.mail.virtual_aliases).toEqual([{ source: `hi@${name}`, destination: `ann@${name}` }]);
+    expect(changes.filter((c) => c.system === "mail").map((c) => `${c.action} ${c.target}`)).toEqual(
+      expect.arrayContaining([`create virtual_domains ${name}`, `create virtual_users ann@${name}`, `create virtual_aliases hi@${name} → ann@${name}`, "create dkim_selectors default"]),
+    );
+    // Every step of every kind involved, in the catalog's order, with both titles.
+    expect(plan.steps.filter((st) => st.kind === "Domain").map((st) => st.name)).toEqual(STEP_CATALOG.Domain.map((st) => st.name));
+    expect(plan.steps.every((st) => st.title && st.technicalTitle)).toBe(true);
 
     // Nothing was written anywhere.
     const { kube, pdns, mail } = engine().deps;

@@ -8,6 +8,7 @@ import { retryDomain } from "@/server/services/domains/retry-domain";
 import { keyMatches, fromTxtContent } from "@/server/integrations/dkim/keys";
 import { domainNames } from "@/server/provisioning/values";
 import { labelValue } from "@/server/provisioning/names";
+import { STEP_CATALOG } from "@/lib/provisioning/catalog";
 import { roomyCustomer, uniq } from "../fixtures";
 import { dig, dovecotAuth, engine, postmap, reconcileAll, stack } from "../helpers/provisioning";
 
@@ -18,7 +19,7 @@ const actor = { userId: null, ip: "test" };
 afterAll(async () => {
   // Anything a failed test left behind: delete through Berth itself.
   const left = await db.domain.findMany({ where: { name: { in: created } }, select: { id: true, customerId: true } });
-  for (const d of left) await db.domain.update({ where: { id: d.id }, data: { deletionRequested: true, nextResyncAt: null, leaseUntil: null } });
+  for (const d of left) await db.domain.update({ where: { id: d.id }, data: { deletionRequested: true, dueAt: new Date(0), leaseUntil: null } });
   if (left.length) await reconcileAll();
 }, 180_000);
 
@@ -86,15 +87,25 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     expect(d1.name).toBe(first);
 
     await reconcileAll();
-    const row = await db.domain.findUniqueOrThrow({ where: { id: d1.id }, include: { runs: { include: { steps: true } } } });
+    const row = await db.domain.findUniqueOrThrow({ where: { id: d1.id }, include: { runs: { where: { kind: "Domain" }, include: { steps: true } } } });
     expect(row.lastError).toBeNull();
     expect(row.status).toBe("ACTIVE");
     expect(row.observedGeneration).toBe(row.generation);
-    // The customer's own objects are in place too.
+    // The customer's own objects are in place too, by the customer's own run.
     expect((await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).status).toBe("ACTIVE");
+    const customerRun = await db.provisioningRun.findFirstOrThrow({ where: { kind: "Customer", objectId: customer.id }, include: { steps: true } });
+    expect(customerRun.steps.map((s) => s.name).sort()).toEqual(STEP_CATALOG.Customer.filter((s) => !("removeOnly" in s)).map((s) => s.name).sort());
+    expect(customerRun.steps.every((s) => s.status === "SUCCEEDED")).toBe(true);
+    // The domain's steps, all 15 of the flow between the customer's, the domain's and each mailbox's and alias's.
     const steps = row.runs[0]?.steps ?? [];
-    expect(steps).toHaveLength(15);
+    expect(steps).toHaveLength(STEP_CATALOG.Domain.length);
+    expect(customerRun.steps.length + steps.length + 1).toBe(15);
     expect(steps.every((s) => s.status === "SUCCEEDED")).toBe(true);
+    const mailRuns = await db.provisioningRun.findMany({ where: { domainId: d1.id, kind: { in: ["Mailbox", "Alias"] } }, include: { steps: true } });
+    expect(mailRuns.map((r) => `${r.kind} ${r.subject} ${r.status}`).sort()).toEqual(
+      [`Alias info@${first} → alice@${first} SUCCEEDED`, `Mailbox alice@${first} SUCCEEDED`, `Mailbox bob@${first} SUCCEEDED`].sort(),
+    );
+    expect(await db.mailbox.count({ where: { domainId: d1.id, status: "ACTIVE" } })).toBe(2);
 
     // Kubernetes: every object, labelled; pods Ready; the volume bound.
     const o = await k8sObjects(first, customer.number);
@@ -145,11 +156,18 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     const zoneBefore = await pdns.getZone(first);
     const mailBefore = await mailRows(first);
     const objectsBefore = await k8sObjects(first, customer.number);
-    await db.domain.update({ where: { id: d1.id }, data: { nextResyncAt: new Date(0) } });
+    const runsBefore = await db.provisioningRun.count();
+    const stepsBefore = await db.provisioningStep.count();
+    await db.domain.update({ where: { id: d1.id }, data: { dueAt: new Date(0) } });
+    await db.customer.update({ where: { id: customer.id }, data: { dueAt: new Date(0) } });
+    await db.mailbox.updateMany({ where: { domainId: d1.id }, data: { dueAt: new Date(0) } });
     await reconcileAll();
-    const resync = await db.provisioningRun.findFirstOrThrow({ where: { domainId: d1.id }, orderBy: { startedAt: "desc" } });
-    expect(resync.action).toBe("RESYNC");
-    expect(resync.status).toBe("SUCCEEDED");
+    // A resync that finds everything in place writes no run and no step rows, only when it checked.
+    expect(await db.provisioningRun.count()).toBe(runsBefore);
+    expect(await db.provisioningStep.count()).toBe(stepsBefore);
+    const checked = await db.domain.findUniqueOrThrow({ where: { id: d1.id } });
+    expect(checked.lastCheckedAt?.getTime() ?? 0).toBeGreaterThan(Date.now() - 60_000);
+    expect(checked.dueAt?.getTime() ?? 0).toBeGreaterThan(Date.now());
     const again = await k8sObjects(first, customer.number);
     for (const k of Object.keys(again) as Array<keyof typeof again>) {
       expect(again[k]?.metadata?.resourceVersion, k).toBe(objectsBefore[k]?.metadata?.resourceVersion);
@@ -203,8 +221,13 @@ describe("domain provisioning against Kubernetes, PowerDNS and the mail DB", () 
     await pdns.patchRRSets(name, [{ name: `_dmarc.${name}.`, type: "TXT", changetype: "DELETE" }]);
     await db.domain.update({ where: { id: d.id }, data: { releasedRRSets: [{ name: `_dmarc.${name}.`, type: "TXT" }] } });
 
-    await db.domain.update({ where: { id: d.id }, data: { nextResyncAt: new Date(0) } });
+    await db.domain.update({ where: { id: d.id }, data: { dueAt: new Date(0) } });
     await reconcileAll();
+    // A resync that repaired drift is on record, with what it changed.
+    const repair = await db.provisioningRun.findFirstOrThrow({ where: { kind: "Domain", objectId: d.id }, orderBy: { startedAt: "desc" }, include: { steps: true } });
+    expect(repair.action).toBe("RESYNC");
+    expect(repair.status).toBe("SUCCEEDED");
+    expect(repair.steps.map((s) => s.name)).toEqual(STEP_CATALOG.Domain.map((s) => s.name));
     expect(await kube.observe({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: n.web, namespace: n.namespace } })).not.toBeNull();
     expect(await dig(`www.${name}`, "CNAME")).toEqual([`${name}.`]);
     expect(await dig(name, "MX", (l) => l.includes("5 mx.customer-mail.net."))).toEqual(["5 mx.customer-mail.net."]);

@@ -9,7 +9,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { useTRPC } from "@/trpc/react";
-import { STEP_TITLES } from "./step-titles";
+import { stepInfo } from "@/lib/provisioning/catalog";
 
 const IN_PROGRESS = new Set(["PENDING", "PROVISIONING", "DELETING"]);
 
@@ -84,7 +84,7 @@ export function DomainLive({ domainId }: { domainId: string }) {
                 <span className="mt-0.5" title={stepLabel[s.status]}>{stepIcon[s.status]}</span>
                 <div className="min-w-0 flex-1">
                   <div className="flex items-baseline justify-between gap-3">
-                    <span className={cn("text-sm font-medium", s.status === "PENDING" && "text-fg-muted")}>{STEP_TITLES[s.name] ?? s.name}</span>
+                    <span className={cn("text-sm font-medium", s.status === "PENDING" && "text-fg-muted")}>{stepInfo("Domain", s.name)?.title ?? s.name}</span>
                     <span className="shrink-0 text-xs tabular-nums text-fg-muted">
                       {s.attempt > 1 ? `attempt ${s.attempt} · ` : ""}
                       {ms(s.durationMs)}

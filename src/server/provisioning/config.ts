@@ -20,6 +20,8 @@ export type ProvisioningConfig = {
   resyncIntervalMs: number;
   leaseMs: number;
   stepMaxAttempts: number;
+  runRetention: { keep: number; failureDays: number };
+  platform: { zone: string; panelDomain: string; nameserverIPv4: string[]; mailIPv4: string };
 };
 
 export function provisioningConfig(): ProvisioningConfig {
@@ -42,5 +44,7 @@ export function provisioningConfig(): ProvisioningConfig {
     resyncIntervalMs: env.RESYNC_INTERVAL_SECONDS * 1000,
     leaseMs: env.WORKER_LEASE_SECONDS * 1000,
     stepMaxAttempts: env.STEP_MAX_ATTEMPTS,
+    runRetention: { keep: env.RUN_RETENTION_COUNT, failureDays: env.RUN_FAILURE_RETENTION_DAYS },
+    platform: { zone: env.PLATFORM_ZONE.toLowerCase().replace(/\.$/, ""), panelDomain: env.PANEL_DOMAIN, nameserverIPv4: env.PLATFORM_NAMESERVER_IPV4, mailIPv4: env.PLATFORM_MAIL_IPV4 },
   };
 }

@@ -58,12 +58,12 @@ function validate(input: DesiredRecordsInput): void {
   }
 }
 
-const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
+export const absolute = (name: string) => (name.endsWith(".") ? name : `${name}.`).toLowerCase();
 
 /** IPv6 in its RFC 5952 form, as PowerDNS stores it, so equal addresses compare equal. */
-const canonicalIPv6 = (ip: string) => new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+export const canonicalIPv6 = (ip: string) => new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 
-function managedRRSet(name: string, type: string, ttl: number, contents: string[]): PdnsRRSet {
+export function managedRRSet(name: string, type: string, ttl: number, contents: string[]): PdnsRRSet {
   return {
     name: absolute(name),
     type,

@@ -1,57 +1,70 @@
+import type { KindName } from "@/lib/provisioning/catalog";
 import type { ProvisioningConfig } from "./config";
 import type { Deps } from "./deps";
 
-/** Everything a step needs to know about the domain it reconciles, read from the panel DB. */
-export type DomainSpec = {
-  id: string;
-  name: string;
-  generation: number;
-  suspended: boolean;
-  options: DomainOptions;
-  releasedRRSets: Array<{ name: string; type: string }>;
-  customer: {
-    id: string;
-    number: number;
-    plan: {
-      cpuRequestM: number;
-      cpuLimitM: number;
-      memoryRequestMi: number;
-      memoryLimitMi: number;
-      maxPvcs: number;
-      storageGi: number;
-      appReplicas: number;
-    };
-  };
-  mailboxes: Array<{ address: string; localPart: string; passwordHash: string; quotaMb: number; active: boolean }>;
-  aliases: Array<{ source: string; destination: string }>;
+/**
+ * One change to a real system, as a step's plan() predicts it and its
+ * ensure() reports it: the preview shows the first, the run log records the
+ * second, and a test compares them.
+ */
+export type Change = {
+  system: "kubernetes" | "dns" | "mail";
+  action: "create" | "update" | "delete" | "unchanged";
+  /** e.g. "Deployment cust-7/web-example-com-1a2b3c4d", "A example.com.", "virtual_users info@example.com" */
+  target: string;
+  /** For an update: the fields that differ (e.g. "spec.replicas"). */
+  fields?: string[];
+  note?: string;
 };
 
-export type DomainOptions = {
-  image?: string;
-  includeDatabase?: boolean;
-  storageGi?: number;
-};
+export const changed = (changes: readonly Change[]) => changes.some((c) => c.action !== "unchanged");
 
-export type StepContext = {
-  domain: DomainSpec;
-  deps: Deps;
-  config: ProvisioningConfig;
-  /** Values steps hand to later steps in the same run (e.g. the mail domain id). */
-  state: { mailDomainId?: number; dkimPublicKey?: string };
-};
+export type StepResult = { changes?: Change[]; message?: string; warning?: string };
 
-export type StepResult = void | { message?: string; warning?: string };
+export type StepContext<S> = { spec: S; deps: Deps; config: ProvisioningConfig };
 
 /**
- * One idempotent piece of the flow: `ensure` observes the real system and
- * creates or updates only what differs; `remove` is its inverse, where the
- * step owns something of the domain's (customer-level steps have none).
+ * One idempotent piece of a kind's flow. `ensure` observes the real system
+ * and changes only what differs, reporting what it changed; `plan` says what
+ * ensure would change without changing anything; `remove` is the inverse,
+ * where the step owns something. Steps stand alone: each observes what it
+ * needs, so any step can be retried or run by itself.
  */
-export type Step = {
+export type Step<S> = {
   name: string;
-  title: string;
-  ensure(ctx: StepContext): Promise<StepResult>;
-  remove?(ctx: StepContext): Promise<StepResult>;
+  ensure?(ctx: StepContext<S>): Promise<StepResult | void>;
+  plan?(ctx: StepContext<S>): Promise<Change[]>;
+  remove?(ctx: StepContext<S>): Promise<StepResult | void>;
+};
+
+/** What a kind tells the engine about one object, read from the panel DB. */
+export type Loaded<S> = {
+  spec: S;
+  /** For the run log: what the run is about (a domain name, an address), kept after the object is gone. */
+  subject: string;
+  customerId: string | null;
+  domainId: string | null;
+  deletionRequested: boolean;
+  suspended: boolean;
+};
+
+/** The reconciled tables; identifiers are never built from input. */
+export type ReconciledTable = "Platform" | "Customer" | "Domain" | "Mailbox" | "Alias";
+
+/** Another row to look at now (a child whose parent became ready, a parent waiting for children). */
+export type Wake = { table: ReconciledTable; ids?: string[]; where?: { column: "customerId" | "domainId"; equals: string } };
+
+export type Kind<S> = {
+  name: KindName;
+  table: ReconciledTable;
+  load(id: string): Promise<Loaded<S> | null>;
+  /** Why the object cannot be worked on yet (its parent is not in place, its children are not gone), or null. */
+  waitFor?(loaded: Loaded<S>, deleting: boolean): Promise<string | null>;
+  steps: Array<Step<S>>;
+  /** Rows to wake after a successful run (children once a parent is in place; a parent once a child is gone). */
+  wakes?(loaded: Loaded<S>, deleted: boolean): Wake[];
+  /** After a successful delete run: drop the row (default) — a kind may do more. */
+  afterDelete?(loaded: Loaded<S>): Promise<void>;
 };
 
 /** A failure that retrying cannot fix (validation, something Berth does not own). */
@@ -60,6 +73,15 @@ export class PermanentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PermanentError";
+  }
+}
+
+/** A failure worth retrying (a dependency not there yet, a timeout). */
+export class TransientError extends Error {
+  readonly transient = true;
+  constructor(message: string) {
+    super(message);
+    this.name = "TransientError";
   }
 }
 

@@ -1,6 +1,44 @@
 import { labelValue, namespaceName, objectName } from "./names";
-import type { StepContext } from "./step";
+import type { ProvisioningConfig } from "./config";
 import type { TemplateValues } from "./templates";
+
+/** The plan values tenant objects are rendered with. */
+export type PlanValues = {
+  cpuRequestM: number;
+  cpuLimitM: number;
+  memoryRequestMi: number;
+  memoryLimitMi: number;
+  maxPvcs: number;
+  storageGi: number;
+  appReplicas: number;
+};
+
+export const PLAN_VALUES_SELECT = {
+  cpuRequestM: true,
+  cpuLimitM: true,
+  memoryRequestMi: true,
+  memoryLimitMi: true,
+  maxPvcs: true,
+  storageGi: true,
+  appReplicas: true,
+} as const;
+
+/** A customer as its own objects and its domains' objects need it. */
+export type CustomerSpec = { id: string; number: number; suspended: boolean; plan: PlanValues };
+
+export type DomainOptions = { image?: string; includeDatabase?: boolean; storageGi?: number };
+
+/** Everything a domain's steps need, read from the panel DB. */
+export type DomainSpec = {
+  id: string;
+  name: string;
+  generation: number;
+  /** The domain's own suspension or its customer's. */
+  suspended: boolean;
+  options: DomainOptions;
+  releasedRRSets: Array<{ name: string; type: string }>;
+  customer: CustomerSpec;
+};
 
 const cpu = (m: number) => `${m}m`;
 const mem = (mi: number) => `${mi}Mi`;
@@ -24,14 +62,12 @@ export function domainNames(domain: string, customerNumber: number) {
   };
 }
 
-/** The values every tenant template is rendered with. */
-export function templateValues(ctx: StepContext): TemplateValues {
-  const { domain, config } = ctx;
-  const plan = domain.customer.plan;
-  const n = domainNames(domain.name, domain.customer.number);
+/** Values of the customer's own templates (namespace, quota, limits, network policy). */
+export function customerValues(config: ProvisioningConfig, customer: CustomerSpec): TemplateValues {
+  const plan = customer.plan;
   return {
-    namespace: n.namespace,
-    customerNumber: String(domain.customer.number),
+    namespace: namespaceName(customer.number),
+    customerNumber: String(customer.number),
     cpuRequest: cpu(plan.cpuRequestM),
     cpuLimit: cpu(plan.cpuLimitM),
     memoryRequest: mem(plan.memoryRequestMi),
@@ -39,6 +75,15 @@ export function templateValues(ctx: StepContext): TemplateValues {
     maxPvcs: String(plan.maxPvcs),
     storage: `${plan.storageGi}Gi`,
     ingressNamespace: config.ingressNamespace,
+  };
+}
+
+/** Values of a domain's templates: its customer's, and its own. */
+export function domainValues(config: ProvisioningConfig, domain: DomainSpec): TemplateValues {
+  const plan = domain.customer.plan;
+  const n = domainNames(domain.name, domain.customer.number);
+  return {
+    ...customerValues(config, domain.customer),
     domain: domain.name,
     wwwDomain: `www.${domain.name}`,
     domainLabel: n.label,

@@ -19,7 +19,7 @@ export async function startServer(): Promise<void> {
   }
   if (!env.WORKER_ENABLED) return;
   try {
-    startWorker({ workerId: newWorkerId(), config: provisioningConfig(), deps: provisioningDeps(), concurrency: env.WORKER_CONCURRENCY, pollMs: env.WORKER_POLL_MS });
+    startWorker({ workerId: newWorkerId(), config: provisioningConfig(), deps: provisioningDeps(), concurrency: env.WORKER_CONCURRENCY, pollMs: env.WORKER_POLL_MS, databaseUrl: env.DATABASE_URL });
     console.log(`[berth] provisioning worker started (${env.WORKER_CONCURRENCY} lanes)`);
   } catch (e) {
     console.warn(`[berth] provisioning worker not started: ${e instanceof Error ? e.message : String(e)}`);

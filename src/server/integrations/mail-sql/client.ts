@@ -69,7 +69,24 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
     }
   }
 
+  /** ensureDomain, telling whether this call created the row. */
+  async function ensureDomainRow(name: string, customerId: string): Promise<{ id: number; created: boolean }> {
+    return run(`ensure domain ${name}`, async (c) => {
+      const [ins] = await c.execute<mysql.ResultSetHeader>("INSERT IGNORE INTO virtual_domains (name, customer_id) VALUES (?, ?)", [name, customerId]);
+      const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, customer_id FROM virtual_domains WHERE name = ?", [name]);
+      const r = rows[0];
+      if (!r) throw new MailDbError(`mail DB: domain ${name} vanished while being created`, true);
+      if (String(r.customer_id) !== customerId) {
+        throw new MailDbError(`mail DB: ${name} is already registered to another customer`, false);
+      }
+      return { id: Number(r.id), created: ins.affectedRows > 0 };
+    });
+  }
+
+
   return {
+    ensureDomainRow,
+
     async getDomain(name: string): Promise<{ id: number; customerId: string } | null> {
       return run(`read domain ${name}`, async (c) => {
         const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, customer_id FROM virtual_domains WHERE name = ?", [name]);
@@ -80,106 +97,98 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
 
     /** The domain row's id; refuses a domain that belongs to another customer. */
     async ensureDomain(name: string, customerId: string): Promise<number> {
-      return run(`ensure domain ${name}`, async (c) => {
-        await c.execute("INSERT IGNORE INTO virtual_domains (name, customer_id) VALUES (?, ?)", [name, customerId]);
-        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, customer_id FROM virtual_domains WHERE name = ?", [name]);
-        const r = rows[0];
-        if (!r) throw new MailDbError(`mail DB: domain ${name} vanished while being created`, true);
-        if (String(r.customer_id) !== customerId) {
-          throw new MailDbError(`mail DB: ${name} is already registered to another customer`, false);
-        }
-        return Number(r.id);
+      return (await ensureDomainRow(name, customerId)).id;
+    },
+
+    /** Domain names of a customer's mail domains that were removed (the sweep when a customer goes). */
+    async removeDomainsOfCustomer(customerId: string): Promise<string[]> {
+      return run(`remove mail domains of customer ${customerId}`, async (c) => {
+        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT name FROM virtual_domains WHERE customer_id = ?", [customerId]);
+        if (rows.length) await c.execute("DELETE FROM virtual_domains WHERE customer_id = ?", [customerId]);
+        return rows.map((r) => String(r.name));
       });
     },
 
-    /** Creates or updates one mailbox; writes nothing when it already matches. */
-    async ensureMailbox(domainId: number, m: MailboxSpec): Promise<void> {
-      await run(`ensure mailbox ${m.email}`, async (c) => {
-        await c.execute(
-          UPSERT_MAILBOX,
-          mailboxParams(domainId, m),
+    async getMailbox(email: string): Promise<(MailboxSpec & { domainId: number }) | null> {
+      return run(`read mailbox ${email}`, async (c) => {
+        const [rows] = await c.execute<mysql.RowDataPacket[]>(
+          "SELECT domain_id, email, password, quota_bytes, active, maildir FROM virtual_users WHERE email = ?",
+          [email],
         );
+        const r = rows[0];
+        return r
+          ? { domainId: Number(r.domain_id), email: String(r.email), passwordHash: String(r.password), quotaBytes: Number(r.quota_bytes), active: Number(r.active) === 1, maildir: String(r.maildir) }
+          : null;
       });
-    },
-
-    async removeMailbox(email: string): Promise<void> {
-      await run(`remove mailbox ${email}`, (c) => c.execute("DELETE FROM virtual_users WHERE email = ?", [email]));
-    },
-
-    async ensureAlias(domainId: number, source: string, destination: string): Promise<void> {
-      await run(`ensure alias ${source}`, (c) =>
-        c.execute("INSERT IGNORE INTO virtual_aliases (domain_id, source, destination) VALUES (?, ?, ?)", [domainId, source, destination]),
-      );
-    },
-
-    async removeAlias(source: string, destination: string): Promise<void> {
-      await run(`remove alias ${source}`, (c) =>
-        c.execute("DELETE FROM virtual_aliases WHERE source = ? AND destination = ?", [source, destination]),
-      );
     },
 
     /**
-     * Makes the domain's mailboxes and aliases exactly these, in one
-     * transaction: upserts what is wanted, deletes what is not. Rows that
-     * already match are not touched (their updated_at stays).
+     * Creates a mailbox or brings it to the spec; writes nothing when it
+     * already matches. Returns the rows changed (0 unchanged, 1 created, 2
+     * updated); an address held by another domain is refused.
      */
-    async syncMailboxes(domainId: number, mailboxes: MailboxSpec[], aliases: Array<{ source: string; destination: string }>): Promise<{ changed: number }> {
-      return run(`sync mailboxes of domain ${domainId}`, async (c) => {
-        await c.beginTransaction();
-        try {
-          let changed = 0;
-          for (const m of mailboxes) {
-            const [res] = await c.execute<mysql.ResultSetHeader>(
-              UPSERT_MAILBOX,
-              mailboxParams(domainId, m),
-            );
-            // affectedRows: 1 inserted, 2 updated, 0 unchanged.
-            changed += res.affectedRows;
-          }
-          const [owner] = await c.execute<mysql.RowDataPacket[]>(
-            `SELECT email FROM virtual_users WHERE email IN (${mailboxes.map(() => "?").join(",") || "NULL"}) AND domain_id <> ?`,
-            [...mailboxes.map((m) => m.email), domainId],
-          );
-          if (owner.length) throw new MailDbError(`mail DB: ${String(owner[0]?.email)} belongs to another domain`, false);
-          const keep = mailboxes.map((m) => m.email);
-          const [del] = await c.execute<mysql.ResultSetHeader>(
-            `DELETE FROM virtual_users WHERE domain_id = ?${keep.length ? ` AND email NOT IN (${keep.map(() => "?").join(",")})` : ""}`,
-            [domainId, ...keep],
-          );
-          changed += del.affectedRows;
-          for (const a of aliases) {
-            const [res] = await c.execute<mysql.ResultSetHeader>(
-              "INSERT IGNORE INTO virtual_aliases (domain_id, source, destination) VALUES (?, ?, ?)",
-              [domainId, a.source, a.destination],
-            );
-            changed += res.affectedRows;
-          }
-          const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, source, destination FROM virtual_aliases WHERE domain_id = ?", [domainId]);
-          const wanted = new Set(aliases.map((a) => `${a.source}\n${a.destination}`));
-          for (const r of rows) {
-            if (!wanted.has(`${String(r.source)}\n${String(r.destination)}`)) {
-              await c.execute("DELETE FROM virtual_aliases WHERE id = ?", [r.id]);
-              changed += 1;
-            }
-          }
-          await c.commit();
-          return { changed };
-        } catch (e) {
-          // On a dead connection rollback fails too; the server rolls back by itself. Keep the real error.
-          await c.rollback().catch(() => undefined);
-          throw e;
+    async ensureMailbox(domainId: number, m: MailboxSpec): Promise<number> {
+      return run(`ensure mailbox ${m.email}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>(UPSERT_MAILBOX, mailboxParams(domainId, m));
+        if (res.affectedRows === 0) {
+          const [owner] = await c.execute<mysql.RowDataPacket[]>("SELECT domain_id FROM virtual_users WHERE email = ?", [m.email]);
+          if (owner[0] && Number(owner[0].domain_id) !== domainId) throw new MailDbError(`mail DB: ${m.email} belongs to another domain`, false);
         }
+        return res.affectedRows;
       });
     },
 
-    async ensureDkimSelector(domainId: number, selector: string, secretName: string): Promise<void> {
-      await run(`ensure DKIM selector ${selector}`, (c) =>
-        c.execute(
+    /** Removes a mailbox of this domain (never another domain's address); the rows removed. */
+    async removeMailbox(domainId: number, email: string): Promise<number> {
+      return run(`remove mailbox ${email}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>("DELETE FROM virtual_users WHERE email = ? AND domain_id = ?", [email, domainId]);
+        return res.affectedRows;
+      });
+    },
+
+    async hasAlias(source: string, destination: string): Promise<boolean> {
+      return run(`read alias ${source}`, async (c) => {
+        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id FROM virtual_aliases WHERE source = ? AND destination = ?", [source, destination]);
+        return rows.length > 0;
+      });
+    },
+
+    /** The rows written: 1 created, 0 already there. */
+    async ensureAlias(domainId: number, source: string, destination: string): Promise<number> {
+      return run(`ensure alias ${source}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>(
+          "INSERT IGNORE INTO virtual_aliases (domain_id, source, destination) VALUES (?, ?, ?)",
+          [domainId, source, destination],
+        );
+        return res.affectedRows;
+      });
+    },
+
+    async removeAlias(source: string, destination: string): Promise<number> {
+      return run(`remove alias ${source}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>("DELETE FROM virtual_aliases WHERE source = ? AND destination = ?", [source, destination]);
+        return res.affectedRows;
+      });
+    },
+
+    async getDkimSelector(domainId: number, selector: string): Promise<{ secretName: string } | null> {
+      return run(`read DKIM selector ${selector}`, async (c) => {
+        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT secret_name FROM dkim_selectors WHERE domain_id = ? AND selector = ?", [domainId, selector]);
+        const r = rows[0];
+        return r ? { secretName: String(r.secret_name) } : null;
+      });
+    },
+
+    /** The rows written: 0 when it already names this Secret. */
+    async ensureDkimSelector(domainId: number, selector: string, secretName: string): Promise<number> {
+      return run(`ensure DKIM selector ${selector}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>(
           `INSERT INTO dkim_selectors (domain_id, selector, secret_name) VALUES (?, ?, ?)
            ON DUPLICATE KEY UPDATE secret_name = VALUES(secret_name)`,
           [domainId, selector, secretName],
-        ),
-      );
+        );
+        return res.affectedRows;
+      });
     },
 
     /** Removes the domain and, by ON DELETE CASCADE, its mailboxes, aliases and DKIM rows. */

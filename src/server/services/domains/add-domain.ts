@@ -1,6 +1,5 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import bcrypt from "bcryptjs";
 import { getDomain as registrableDomain } from "tldts";
 import { Prisma } from "@/generated/prisma/client";
 import { env } from "@/env";
@@ -8,6 +7,8 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
+import { bcryptHash } from "@/server/threads/pool";
+import { requestedDueAt } from "@/server/provisioning/engine/tables";
 import { wakeWorkers } from "@/server/provisioning/wake";
 import { normalizeDomainName } from "./domain-name";
 import { localPart as localPartSchema, type AddDomainInput } from "./add-domain.schema";
@@ -118,7 +119,14 @@ export async function findClash(tx: Prisma.TransactionClient, name: string, cust
 export async function addDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput, actor: Actor) {
   const { name, displayName, mailboxes, aliases } = await validateNewDomain(input);
   // Hash once everything is known to be valid (bcrypt is deliberately slow).
-  await Promise.all(mailboxes.map(async (m, i) => (m.passwordHash = await bcrypt.hash(input.mailUsers[i]?.password ?? "", BCRYPT_COST))));
+  // In worker threads: a burst of requests never holds the event loop.
+  await Promise.all(
+    mailboxes.map(async (m, i) => {
+      const password = input.mailUsers[i]?.password;
+      if (password === undefined) throw new Error(`mailbox ${m.address} lost its password between validation and hashing`);
+      m.passwordHash = await bcryptHash(password, BCRYPT_COST);
+    }),
+  );
 
   const customer = await db.customer.findUniqueOrThrow({
     where: { id: scope.customerId },
@@ -159,8 +167,10 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
           displayName,
           options: { image: input.image ?? null, includeDatabase: input.includeDatabase },
           verificationToken: randomBytes(16).toString("hex"),
-          mailboxes: { create: mailboxes },
-          aliases: { create: aliases },
+          dueAt: requestedDueAt(),
+          // Each mailbox and alias is reconciled on its own, once the domain's mail domain exists.
+          mailboxes: { create: mailboxes.map((m) => ({ ...m, dueAt: requestedDueAt() })) },
+          aliases: { create: aliases.map((a) => ({ ...a, dueAt: requestedDueAt() })) },
         },
         select: { id: true, name: true, displayName: true, status: true, generation: true, createdAt: true },
       });

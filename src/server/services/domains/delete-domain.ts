@@ -3,6 +3,7 @@ import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import { customerWhere, type Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
+import { requestedDueAt } from "@/server/provisioning/engine/tables";
 import { wakeWorkers } from "@/server/provisioning/wake";
 import type { Actor } from "./add-domain";
 
@@ -17,7 +18,7 @@ export async function deleteDomain(scope: Scope, domainId: string, actor: Actor,
   await db.$transaction(async (tx) => {
     await tx.domain.update({
       where: { id: domain.id },
-      data: { deletionRequested: true, generation: { increment: 1 }, nextResyncAt: null, status: "DELETING" },
+      data: { deletionRequested: true, generation: { increment: 1 }, dueAt: requestedDueAt(), status: "DELETING" },
     });
     await recordAudit(
       { action: "domain.delete", targetType: "domain", targetId: domain.id, actorUserId: actor.userId, realActorUserId: actor.realUserId, customerId: domain.customerId, ip: actor.ip, metadata: { name: domain.name } },

@@ -25,6 +25,7 @@ export async function getDomain(scope: Scope, domainId: string) {
       mailboxes: { orderBy: { address: "asc" }, select: { id: true, address: true, quotaMb: true, active: true } },
       aliases: { orderBy: { source: "asc" }, select: { id: true, source: true, destination: true } },
       runs: {
+        where: { kind: "Domain" },
         orderBy: { startedAt: "desc" },
         take: 5,
         select: {

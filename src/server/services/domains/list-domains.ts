@@ -18,7 +18,7 @@ export async function listDomains(scope: Scope, opts: { status?: "FAILED" | "PRO
       failures: true,
       updatedAt: true,
       customer: { select: { id: true, name: true, number: true } },
-      runs: { orderBy: { startedAt: "desc" }, take: 1, select: { action: true, status: true, startedAt: true, finishedAt: true } },
+      runs: { where: { kind: "Domain" }, orderBy: { startedAt: "desc" }, take: 1, select: { action: true, status: true, startedAt: true, finishedAt: true } },
     },
   });
   const rank = (s: string) => (s === "FAILED" ? 0 : s === "PROVISIONING" || s === "PENDING" || s === "DELETING" ? 1 : 2);

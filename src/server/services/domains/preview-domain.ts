@@ -1,112 +1,58 @@
 import "server-only";
-import type { KubernetesObject } from "@kubernetes/client-node";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
 import type { Scope } from "@/server/auth/permissions";
-import { KubeError } from "@/server/integrations/kubernetes/client";
 import { provisioningConfig } from "@/server/provisioning/config";
 import { provisioningDeps } from "@/server/provisioning/deps";
-import { desiredRRSets, planRRSetChanges } from "@/server/provisioning/dns-records";
-import { DKIM_SELECTOR } from "@/server/provisioning/steps/dns-common";
-import type { StepContext } from "@/server/provisioning/step";
-import { renderOne, renderTemplate } from "@/server/provisioning/templates";
-import { domainNames, templateValues } from "@/server/provisioning/values";
+import { planKind, type PlannedStep } from "@/server/provisioning/engine/plan";
+import { kind } from "@/server/provisioning/kinds/registry";
+import { PermanentError } from "@/server/provisioning/step";
+import { PLAN_VALUES_SELECT, type CustomerSpec, type DomainSpec } from "@/server/provisioning/values";
+import type { MailboxSpec } from "@/server/provisioning/kinds/mailbox/mailbox";
+import type { AliasSpec } from "@/server/provisioning/kinds/alias/kind";
 import type { AddDomainInput } from "./add-domain.schema";
 import { clashError, findClash, validateNewDomain } from "./add-domain";
 
-export type PlannedObject = { kind: string; name: string; namespace?: string; action: "create" | "update" | "unchanged"; note?: string };
-
 /**
- * What adding this domain would write, without writing anything: Kubernetes
- * objects checked by the API server (server-side dry run), the DNS rrsets,
- * and the mail rows.
+ * What adding this domain would change, without changing anything: the
+ * pipeline's own plan, asked of every step of every kind involved (the
+ * customer's objects, the domain, each mailbox and alias). Kubernetes objects
+ * are checked by the API server (server-side dry run) and diffed field by
+ * field; DNS rrsets against PowerDNS; mail rows against the mail DB.
  */
-export async function previewDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput) {
+export async function previewDomain(scope: Scope & { kind: "customer" }, input: AddDomainInput): Promise<{ domain: { name: string; displayName: string }; steps: PlannedStep[] }> {
   const v = await validateNewDomain(input);
   const clash = await findClash(db, v.name, scope.customerId);
   if (clash) throw clashError(clash, v.name, v.displayName, scope.customerId);
-  const customer = await db.customer.findUniqueOrThrow({
-    where: { id: scope.customerId },
-    select: { id: true, number: true, plan: { select: { cpuRequestM: true, cpuLimitM: true, memoryRequestMi: true, memoryLimitMi: true, maxPvcs: true, storageGi: true, appReplicas: true } } },
-  });
-  const config = provisioningConfig();
-  const deps = provisioningDeps();
-  const ctx: StepContext = {
-    config,
-    deps,
-    state: {},
-    domain: {
-      id: "preview",
-      name: v.name,
-      generation: 1,
-      suspended: false,
-      options: { image: input.image, includeDatabase: input.includeDatabase },
-      releasedRRSets: [],
-      customer: { id: customer.id, number: customer.number, plan: customer.plan },
-      mailboxes: [],
-      aliases: [],
-    },
+  const c = await db.customer.findUniqueOrThrow({ where: { id: scope.customerId }, select: { id: true, number: true, suspended: true, plan: { select: PLAN_VALUES_SELECT } } });
+  const customer: CustomerSpec = { id: c.id, number: c.number, suspended: c.suspended, plan: c.plan };
+  const domain: DomainSpec = {
+    id: "preview",
+    name: v.name,
+    generation: 1,
+    suspended: c.suspended,
+    options: { image: input.image, includeDatabase: input.includeDatabase },
+    releasedRRSets: [],
+    customer,
   };
-  const values = templateValues(ctx);
-  const n = domainNames(v.name, customer.number);
-  const objects: KubernetesObject[] = [
-    renderOne("namespace", values),
-    renderOne("resourcequota", values),
-    renderOne("limitrange", values),
-    ...renderTemplate("networkpolicy", values),
-    renderOne("pvc", { ...values, pvcName: n.webPvc, volume: "web-data", size: "1Gi" }),
-    ...(input.includeDatabase ? [renderOne("pvc", { ...values, pvcName: n.dbPvc, volume: "db-data", size: "1Gi" })] : []),
-    renderOne("deployment", values),
-    renderOne("service", values),
-    renderOne("ingress", values),
-    renderOne("dkim-secret", { ...values, selector: DKIM_SELECTOR, privateKey: "(generated when applied)" }),
-  ];
-
-  const kubernetes: PlannedObject[] = [];
-  for (const obj of objects) {
-    const ref = { apiVersion: obj.apiVersion ?? "v1", kind: obj.kind ?? "", metadata: { name: obj.metadata?.name ?? "", namespace: obj.metadata?.namespace } };
-    const base = { kind: ref.kind, name: ref.metadata.name, namespace: ref.metadata.namespace };
-    const live = await deps.kube.observe(ref);
-    try {
-      const dry = await deps.kube.apply(obj, { dryRun: true });
-      kubernetes.push({ ...base, action: !live ? "create" : dry.metadata?.resourceVersion === live.metadata?.resourceVersion ? "unchanged" : "update" });
-    } catch (e) {
-      // A namespaced object cannot be dry-run before its namespace exists: it is created after it.
-      if (e instanceof KubeError && e.status === 404 && !live) kubernetes.push({ ...base, action: "create", note: "validated once its namespace exists" });
-      else if (e instanceof KubeError && !e.transient) throw new AppError("BAD_REQUEST", `Kubernetes would refuse this: ${e.message}`);
-      else throw e;
+  const mailDomain = { id: "preview", name: v.name, customerNumber: c.number };
+  const opts = { config: provisioningConfig(), deps: provisioningDeps() };
+  try {
+    const steps = [...(await planKind(kind("Customer"), customer, opts)), ...(await planKind(kind("Domain"), domain, opts))];
+    for (const m of v.mailboxes) {
+      const spec: MailboxSpec = { id: "preview", address: m.address, localPart: m.localPart, passwordHash: "(set when applied)", quotaMb: m.quotaMb, active: !c.suspended, domain: mailDomain };
+      steps.push(...(await planKind(kind("Mailbox"), spec, opts)));
     }
+    for (const a of v.aliases) {
+      const spec: AliasSpec = { id: "preview", source: a.source, destination: a.destination, domain: mailDomain };
+      steps.push(...(await planKind(kind("Alias"), spec, opts)));
+    }
+    return { domain: { name: v.name, displayName: v.displayName }, steps };
+  } catch (e) {
+    // What a real system would refuse (Kubernetes' validation, a zone that is not ours) is the request's problem.
+    if (e instanceof PermanentError) throw new AppError("BAD_REQUEST", e.message);
+    throw e;
   }
-
-  const desired = desiredRRSets({
-    domain: v.name,
-    ingressIPv4: config.ingressIPv4,
-    ingressIPv6: config.ingressIPv6,
-    mxHost: config.mxHost,
-    spfInclude: config.spfInclude,
-    dmarcRua: config.dmarcRua,
-  });
-  const zone = await deps.pdns.getZone(v.name);
-  const changes = planRRSetChanges(desired, zone?.rrsets ?? [], []);
-  const dns = {
-    zone: { name: `${v.name}.`, action: zone ? "exists" : "create", nameservers: config.nameservers },
-    rrsets: [
-      ...desired.map((r) => ({
-        name: r.name,
-        type: r.type,
-        ttl: r.ttl,
-        records: r.records.map((x) => x.content),
-        action: changes.some((c) => c.name === r.name && c.type === r.type) ? "write" : "unchanged",
-      })),
-      { name: `${DKIM_SELECTOR}._domainkey.${v.name}.`, type: "TXT", ttl: 300, records: ["v=DKIM1; k=rsa; p=(generated when applied)"], action: "write" },
-    ],
-  };
-
-  const mail = {
-    virtual_domains: [{ name: v.name, customer_id: String(customer.number) }],
-    virtual_users: v.mailboxes.map((m) => ({ email: m.address, maildir: `vhosts/${v.name}/${m.localPart}/`, quota_bytes: m.quotaMb * 1024 * 1024 })),
-    virtual_aliases: v.aliases,
-    dkim_selectors: [{ selector: DKIM_SELECTOR, secret_name: n.dkimSecret }],
-  };
-  return { domain: { name: v.name, displayName: v.displayName }, kubernetes, dns, mail };
 }
+
+export type DomainPreview = Awaited<ReturnType<typeof previewDomain>>;

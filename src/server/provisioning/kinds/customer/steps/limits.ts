@@ -1,12 +1,16 @@
-import { renderOne } from "../templates";
-import { templateValues } from "../values";
-import type { Step } from "../step";
+import { renderOne } from "../../../templates";
+import { customerValues, type CustomerSpec } from "../../../values";
+import { ensureObject, planObject } from "../../../kube-changes";
+import type { Step, StepContext } from "../../../step";
 
-/** Step 3: per-container defaults and ceilings. */
-export const limitsStep: Step = {
+const limits = (ctx: StepContext<CustomerSpec>) => renderOne("limitrange", customerValues(ctx.config, ctx.spec));
+
+/** Per-container defaults and ceilings. */
+export const limitsStep: Step<CustomerSpec> = {
   name: "limits",
-  title: "Limit range",
   async ensure(ctx) {
-    await ctx.deps.kube.apply(renderOne("limitrange", templateValues(ctx)));
+    const change = await ensureObject(ctx.deps.kube, limits(ctx));
+    return { changes: [change], message: change.action };
   },
+  plan: async (ctx) => [await planObject(ctx.deps.kube, limits(ctx))],
 };

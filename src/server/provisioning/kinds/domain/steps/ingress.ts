@@ -1,17 +1,19 @@
-import { renderOne } from "../templates";
-import { templateValues } from "../values";
-import { refOf } from "./kube-ref";
-import type { Step } from "../step";
+import { renderOne } from "../../../templates";
+import { domainValues, type DomainSpec } from "../../../values";
+import { ensureObject, planObject, removeObject } from "../../../kube-changes";
+import type { Step, StepContext } from "../../../step";
 
-/** Step 6: the domain and www. routed to the web Service, TLS by Traefik ACME. */
-export const ingressStep: Step = {
+const ingress = (ctx: StepContext<DomainSpec>) => renderOne("ingress", domainValues(ctx.config, ctx.spec));
+
+/** The domain and www. routed to the web Service, TLS by the certificate resolver. */
+export const ingressStep: Step<DomainSpec> = {
   name: "ingress",
-  title: "Ingress",
   async ensure(ctx) {
-    await ctx.deps.kube.apply(renderOne("ingress", templateValues(ctx)));
-    return { message: `${ctx.domain.name}, www.${ctx.domain.name}` };
+    const change = await ensureObject(ctx.deps.kube, ingress(ctx));
+    return { changes: [change], message: `${ctx.spec.name}, www.${ctx.spec.name}: ${change.action}` };
   },
+  plan: async (ctx) => [await planObject(ctx.deps.kube, ingress(ctx))],
   async remove(ctx) {
-    await ctx.deps.kube.remove(refOf(renderOne("ingress", templateValues(ctx))));
+    return { changes: [await removeObject(ctx.deps.kube, ingress(ctx))] };
   },
 };

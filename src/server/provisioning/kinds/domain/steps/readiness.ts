@@ -1,20 +1,19 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { deploymentAvailable, KubeError } from "@/server/integrations/kubernetes/client";
-import { domainNames } from "../values";
-import type { Step } from "../step";
+import { domainNames, type DomainSpec } from "../../../values";
+import type { Step } from "../../../step";
 
 /**
- * Step 12: the site answers — its Deployment Available with every replica
- * Ready — within a deadline. Missing the deadline is a warning, not a failure
- * (seed TENANT-PROVISIONING-ARCHITECTURE): the rest is in place and resync
- * keeps watching.
+ * The site answers — its Deployment Available with every replica Ready —
+ * within a deadline. Missing the deadline is a warning, not a failure (seed
+ * TENANT-PROVISIONING-ARCHITECTURE): the rest is in place and resync keeps
+ * watching. It only waits: it changes nothing, so it plans nothing.
  */
-export const readinessStep: Step = {
+export const readinessStep: Step<DomainSpec> = {
   name: "readiness",
-  title: "Site ready",
   async ensure(ctx) {
-    if (ctx.domain.suspended) return { message: "suspended: scaled to zero" };
-    const n = domainNames(ctx.domain.name, ctx.domain.customer.number);
+    if (ctx.spec.suspended) return { message: "suspended: scaled to zero" };
+    const n = domainNames(ctx.spec.name, ctx.spec.customer.number);
     try {
       await ctx.deps.kube.waitFor<KubernetesObject & Parameters<typeof deploymentAvailable>[0]>(
         { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: n.web, namespace: n.namespace } },
@@ -27,4 +26,5 @@ export const readinessStep: Step = {
       throw e;
     }
   },
+  plan: async () => [],
 };

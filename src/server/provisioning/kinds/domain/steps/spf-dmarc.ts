@@ -1,13 +1,16 @@
-import type { Step } from "../step";
+import type { Step, StepContext } from "../../../step";
+import type { DomainSpec } from "../../../values";
+import type { PdnsRRSet } from "@/server/integrations/powerdns/types";
 import { absolute, syncRRSets } from "./dns-common";
 
-/** Step 10: SPF on the apex and DMARC on _dmarc. */
-export const spfDmarcStep: Step = {
+const pick = (ctx: StepContext<DomainSpec>) => {
+  const apex = absolute(ctx.spec.name);
+  return (r: PdnsRRSet) => r.type === "TXT" && (r.name === apex || r.name === `_dmarc.${apex}`);
+};
+
+/** SPF on the apex and DMARC on _dmarc. */
+export const spfDmarcStep: Step<DomainSpec> = {
   name: "spf-dmarc",
-  title: "SPF and DMARC",
-  async ensure(ctx) {
-    const apex = absolute(ctx.domain.name);
-    const message = await syncRRSets(ctx, (r) => r.type === "TXT" && (r.name === apex || r.name === `_dmarc.${apex}`));
-    return { message };
-  },
+  ensure: (ctx) => syncRRSets(ctx, pick(ctx)),
+  plan: async (ctx) => (await syncRRSets(ctx, pick(ctx), { dryRun: true })).changes,
 };

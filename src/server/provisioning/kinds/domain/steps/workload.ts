@@ -1,28 +1,32 @@
-import { renderOne } from "../templates";
-import { templateValues } from "../values";
-import { REMOVE_TIMEOUT_MS, refOf } from "./kube-ref";
-import type { Step, StepContext } from "../step";
+import { renderOne } from "../../../templates";
+import { domainValues, type DomainSpec } from "../../../values";
+import { ensureObjects, planObjects, removeObject } from "../../../kube-changes";
+import { REMOVE_TIMEOUT_MS, refOf } from "../../../kube-ref";
+import type { Step, StepContext } from "../../../step";
 
-const objects = (ctx: StepContext) => {
-  const v = templateValues(ctx);
+const objects = (ctx: StepContext<DomainSpec>) => {
+  const v = domainValues(ctx.config, ctx.spec);
   return { deployment: renderOne("deployment", v), service: renderOne("service", v) };
 };
 
-/** Step 5: the web Deployment and its Service. */
-export const workloadStep: Step = {
+/** The web Deployment and its Service. */
+export const workloadStep: Step<DomainSpec> = {
   name: "workload",
-  title: "Web app",
   async ensure(ctx) {
     const { deployment, service } = objects(ctx);
-    await ctx.deps.kube.apply(deployment);
-    await ctx.deps.kube.apply(service);
-    return { message: `${deployment.metadata?.name}` };
+    const changes = await ensureObjects(ctx.deps.kube, [deployment, service]);
+    return { changes, message: changes.map((c) => `${c.target}: ${c.action}`).join("; ") };
+  },
+  plan: (ctx) => {
+    const { deployment, service } = objects(ctx);
+    return planObjects(ctx.deps.kube, [deployment, service]);
   },
   async remove(ctx) {
     const { deployment, service } = objects(ctx);
-    await ctx.deps.kube.remove(refOf(service));
+    const changes = [await removeObject(ctx.deps.kube, service)];
     // Foreground: the Deployment is gone only once its pods are, so the volumes they mount can go next.
-    await ctx.deps.kube.remove(refOf(deployment), { propagation: "Foreground" });
+    changes.push(await removeObject(ctx.deps.kube, deployment, { propagation: "Foreground" }));
     await ctx.deps.kube.waitGone(refOf(deployment), { timeoutMs: REMOVE_TIMEOUT_MS });
+    return { changes };
   },
 };
