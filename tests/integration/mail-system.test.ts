@@ -1,4 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import bcrypt from "bcryptjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDovecotAdmin } from "@/server/integrations/dovecot/client";
@@ -12,6 +17,7 @@ import { header, imapInbox, imapLoginWorks, imapWaitFor, refusal, sinkMessages, 
  * by Berth's adapters, with real clients: swaks for SMTP, imapflow for IMAP. The
  * provisioning path (addDomain → reconcile → deliver) is in mail-delivery.test.ts.
  */
+const run = promisify(execFile);
 const uniq = () => randomBytes(5).toString("hex");
 const mail = createMailDb(stack.MAIL_DB_URL ?? "");
 const system = createMailSystemDb(stack.MAIL_DB_URL ?? "");
@@ -113,6 +119,24 @@ describe("the mail system delivers from the mail DB", () => {
     // The inbox still got everything.
     expect((await imapInbox(to, PASSWORD)).length).toBe(6);
     expect(await system.removeSieveScript(to, "active")).toBe(1);
+  });
+
+  it("an autoresponder's text cannot break out of its Sieve strings (Pigeonhole's sieve-test runs it)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "berth-sieve-"));
+    await chmod(dir, 0o755); // sieve-test reads it as the mail user
+    try {
+      const subject = 'Away"; discard; # \\';
+      const body = 'Back soon.\n"quoted" \\ and\r\n.\nend; discard;';
+      await writeFile(path.join(dir, "active.sieve"), autoresponderScript({ subject, body, periodSeconds: 3600 }));
+      await writeFile(path.join(dir, "in.eml"), "From: a@outside.test\r\nTo: me@inside.test\r\nSubject: hi\r\n\r\nhello\r\n");
+      const { stdout } = await run("sieve-test", ["-o", "mail_uid=5000", "-o", "mail_gid=5000", "-o", "first_valid_uid=0", "-x", "+vacation-seconds", path.join(dir, "active.sieve"), path.join(dir, "in.eml")]);
+      expect(stdout.match(/send vacation message/g)).toHaveLength(1);
+      expect(stdout).toContain(`subject : ${subject}`);
+      expect(stdout).not.toMatch(/^\s*\* discard/m);
+      expect(stdout).toMatch(/Implicit keep:\s+\* store message in folder: INBOX/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("the panel's test message reaches the mailbox; a refusal comes back as the server said it", async () => {
