@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/domains/route";
+import { DELETE as DELETE_CUSTOMER } from "@/app/api/v1/customers/[customerId]/route";
+import { STEP_CATALOG } from "@/lib/provisioning/catalog";
 import { db } from "@/server/db";
 import { createApiToken } from "@/server/services/api-tokens/tokens";
 import { roomyCustomer, uniq } from "../fixtures";
@@ -122,5 +124,41 @@ describe("POST /api/v1/domains", () => {
     const replay = await post({ domain: d2 }, { ...auth, "idempotency-key": k2 });
     expect(replay.status).toBe(202);
     expect(((await replay.json()) as { domain: string }).domain).toBe(d2);
+  });
+});
+
+describe("POST /api/v1/domains?dryRun=true and DELETE /api/v1/customers/{id}", () => {
+  it("a dry run answers the pipeline's own plan, step by step, and writes nothing", async () => {
+    const { customer, scope } = await roomyCustomer();
+    const t = await createApiToken({ name: "dry", scope });
+    const domain = `dry-${uniq()}.com`;
+    const res = await POST(
+      new Request("http://panel.test/api/v1/domains?dryRun=true", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${t.token}` },
+        body: JSON.stringify({ domain, mailUsers: [{ localPart: "ops", password: "Dry-run-pass-1" }] }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { dryRun: boolean; steps: Array<{ kind: string; name: string; title: string; changes: Array<{ action: string; target: string }> }> };
+    expect(body.dryRun).toBe(true);
+    expect(body.steps.filter((s) => s.kind === "Domain").map((s) => s.name)).toEqual(STEP_CATALOG.Domain.map((s) => s.name));
+    expect(body.steps.flatMap((s) => s.changes).map((c) => `${c.action} ${c.target}`)).toEqual(expect.arrayContaining([`create zone ${domain}.`, `create virtual_users ops@${domain}`]));
+    expect(await db.domain.count({ where: { customerId: customer.id } })).toBe(0);
+  });
+
+  it("only a platform token deletes a customer; 202 at once, and its domains are marked for removal", async () => {
+    const { customer, scope } = await roomyCustomer();
+    const own = await createApiToken({ name: "own", scope });
+    const platform = await createApiToken({ name: "platform", scope: { kind: "platform" } });
+    const del = (token: string, id = customer.id) =>
+      DELETE_CUSTOMER(new Request(`http://panel.test/api/v1/customers/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ customerId: id }) });
+    expect((await del(own.token)).status).toBe(403);
+    expect((await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).deletionRequested).toBe(false);
+    expect((await del(platform.token, "no-such-customer")).status).toBe(404);
+    const res = await del(platform.token);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ id: customer.id, status: "deleting", domains: 0 });
+    expect((await db.customer.findUniqueOrThrow({ where: { id: customer.id } })).deletionRequested).toBe(true);
   });
 });

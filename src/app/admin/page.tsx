@@ -21,7 +21,7 @@ export default async function AdminHome() {
       </div>
       <Card>
         <CardHeader title="All customers" description={`${customers.length} ${customers.length === 1 ? "customer" : "customers"} on ${plans.length} ${plans.length === 1 ? "plan" : "plans"}`} />
-        <CustomerTable rows={customers} showPartner />
+        <CustomerTable rows={customers} showPartner plans={plans.map((p) => ({ slug: p.slug, name: p.name }))} />
       </Card>
     </>
   );

@@ -3,8 +3,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { CustomerRow } from "@/server/services/customers/list-customers";
+import { CustomerActions } from "./customer-actions";
 
-export function CustomerTable({ rows, showPartner }: { rows: CustomerRow[]; showPartner: boolean }) {
+/** With `plans`, a platform admin's view: each row can change plan or be deleted. */
+export function CustomerTable({ rows, showPartner, plans }: { rows: CustomerRow[]; showPartner: boolean; plans?: Array<{ slug: string; name: string }> }) {
   if (!rows.length) {
     return (
       <EmptyState icon={<Users className="size-5" />} title="No customers yet">
@@ -24,6 +26,7 @@ export function CustomerTable({ rows, showPartner }: { rows: CustomerRow[]; show
           <Th className="text-right">Domains</Th>
           <Th>Status</Th>
           <Th>Created</Th>
+          {plans ? <Th className="text-right">Actions</Th> : null}
         </tr>
       </thead>
       <tbody>
@@ -42,6 +45,9 @@ export function CustomerTable({ rows, showPartner }: { rows: CustomerRow[]; show
               )}
             </Td>
             <Td className="text-fg-muted">{date.format(c.createdAt)}</Td>
+            {plans ? (
+              <Td className="text-right">{c.status === "DELETING" ? <span className="text-xs text-fg-muted">Deleting…</span> : <CustomerActions customer={c} plans={plans} />}</Td>
+            ) : null}
           </tr>
         ))}
       </tbody>

@@ -4,6 +4,8 @@ import { listAllPartners } from "./list-partners";
 import { listAllPlans } from "./list-plans";
 import { retryDomainProcedure } from "./retry-domain";
 import { listAllDomains } from "./list-domains";
+import { deleteCustomerProcedure } from "./delete-customer";
+import { changePlanProcedure } from "./change-plan";
 
 export const adminRouter = createTRPCRouter({
   customers: listAllCustomers,
@@ -11,4 +13,6 @@ export const adminRouter = createTRPCRouter({
   plans: listAllPlans,
   domains: listAllDomains,
   retryDomain: retryDomainProcedure,
+  deleteCustomer: deleteCustomerProcedure,
+  changePlan: changePlanProcedure,
 });
