@@ -34,7 +34,7 @@ ADD COLUMN     "lastError" TEXT,
 ADD COLUMN     "leaseOwner" TEXT,
 ADD COLUMN     "leaseUntil" TIMESTAMP(3);
 
--- AlterTable (runs so far were all of domains)
+-- AlterTable: runs so far were all of domains
 ALTER TABLE "ProvisioningRun" DROP COLUMN "trigger",
 ADD COLUMN     "kind" TEXT NOT NULL DEFAULT 'Domain',
 ADD COLUMN     "objectId" TEXT NOT NULL DEFAULT '';
@@ -75,25 +75,6 @@ CREATE INDEX "Mailbox_dueAt_idx" ON "Mailbox"("dueAt");
 -- CreateIndex
 CREATE INDEX "ProvisioningRun_kind_objectId_startedAt_idx" ON "ProvisioningRun"("kind", "objectId", "startedAt");
 
--- The platform's own row (one; its desired state is configuration).
+-- The platform row (there is one, and its desired state is configuration)
 INSERT INTO "Platform" ("id", "updatedAt") VALUES ('platform', CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING;
 
--- Idle workers LISTEN on berth_reconcile: any row of a reconciled kind that
--- becomes due and is not leased (new desired state, a retry, a child whose
--- parent is ready) wakes them at once, in every replica, when the writing
--- transaction commits. Workers also poll slowly, so nothing depends on it.
-CREATE FUNCTION berth_notify_due() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('berth_reconcile', TG_TABLE_NAME);
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "Customer_notify_due" AFTER INSERT OR UPDATE ON "Customer" FOR EACH ROW
-  WHEN (NEW."dueAt" IS NOT NULL AND NEW."dueAt" <= now() AND NEW."leaseOwner" IS NULL) EXECUTE FUNCTION berth_notify_due();
-CREATE TRIGGER "Domain_notify_due" AFTER INSERT OR UPDATE ON "Domain" FOR EACH ROW
-  WHEN (NEW."dueAt" IS NOT NULL AND NEW."dueAt" <= now() AND NEW."leaseOwner" IS NULL) EXECUTE FUNCTION berth_notify_due();
-CREATE TRIGGER "Mailbox_notify_due" AFTER INSERT OR UPDATE ON "Mailbox" FOR EACH ROW
-  WHEN (NEW."dueAt" IS NOT NULL AND NEW."dueAt" <= now() AND NEW."leaseOwner" IS NULL) EXECUTE FUNCTION berth_notify_due();
-CREATE TRIGGER "Alias_notify_due" AFTER INSERT OR UPDATE ON "Alias" FOR EACH ROW
-  WHEN (NEW."dueAt" IS NOT NULL AND NEW."dueAt" <= now() AND NEW."leaseOwner" IS NULL) EXECUTE FUNCTION berth_notify_due();
-CREATE TRIGGER "Platform_notify_due" AFTER INSERT OR UPDATE ON "Platform" FOR EACH ROW
-  WHEN (NEW."dueAt" IS NOT NULL AND NEW."dueAt" <= now() AND NEW."leaseOwner" IS NULL) EXECUTE FUNCTION berth_notify_due();

@@ -1,14 +1,14 @@
 import "server-only";
 import pg from "pg";
 import { backoffMs, sleep } from "./backoff";
-import { wakeWorkers } from "./wake";
+import { wakeLocal, WORK_CHANNEL } from "./wake";
 
 /**
- * Idle workers wake when any replica writes new work: the panel DB notifies
- * `berth_reconcile` (a trigger on every reconciled table, see the
- * reconcile_kinds migration) and this connection hands it to the workers of
- * this process. If the connection drops it reconnects; meanwhile workers
- * fall back to their slow poll, so nothing depends on a notification.
+ * Idle workers wake when any replica writes new work: whoever writes
+ * desired state notifies `berth_reconcile` (wakeWorkers) and this
+ * connection hands it to the workers of this process. If the connection
+ * drops it reconnects; meanwhile workers fall back to their slow poll, so
+ * nothing depends on a notification.
  */
 export function listenForWork(databaseUrl: string, log: (m: string) => void): { stop(): Promise<void> } {
   let stopping = false;
@@ -19,11 +19,11 @@ export function listenForWork(databaseUrl: string, log: (m: string) => void): { 
       client = c;
       try {
         await c.connect();
-        c.on("notification", () => wakeWorkers());
-        await c.query("LISTEN berth_reconcile");
+        c.on("notification", () => wakeLocal());
+        await c.query(`LISTEN ${WORK_CHANNEL}`);
         failures = 0;
         // Work written while we were not listening is found by the next claim.
-        wakeWorkers();
+        wakeLocal();
         await new Promise<void>((resolve) => {
           c.once("error", () => resolve());
           c.once("end", () => resolve());

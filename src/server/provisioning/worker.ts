@@ -6,7 +6,7 @@ import { claimAny, reconcileClaim } from "./engine/drain";
 import type { EngineOptions } from "./engine/reconcile";
 import { listenForWork } from "./listen";
 import { platformDueNow } from "./kinds/platform/kind";
-import { waitForWork, wakeWorkers } from "./wake";
+import { waitForWork, wakeLocal } from "./wake";
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -49,7 +49,7 @@ export function startWorker(opts: EngineOptions & { concurrency: number; pollMs:
     async stop() {
       stopping = true;
       // Wake idle lanes so they see `stopping` now rather than after their poll.
-      wakeWorkers();
+      wakeLocal();
       await Promise.all(lanes);
       await listener?.stop();
     },

@@ -46,7 +46,7 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
   if (waitReason) {
     await releaseWaiting(claim, new Date(Date.now() + WAIT_FALLBACK_MS));
     // What we waited for may have finished meanwhile, waking nobody (we held the lease): look once more.
-    if (!(await kind.waitFor?.(loaded, deleting))) await wake({ table: kind.table, ids: [claim.id] });
+    if (!(await kind.waitFor?.(loaded, deleting)) && (await wake({ table: kind.table, ids: [claim.id] }))) wakeWorkers();
     return { status: "waiting" };
   }
 
