@@ -52,7 +52,7 @@ beforeAll(async () => {
         { source: "info", destination: `alice@${domain}` },
         { source: "team", destination: `alice@${domain}` },
         { source: "team", destination: `bob@${domain}` },
-        { source: "fwd", destination: "someone@elsewhere.test" },
+        { source: "fwd", destination: "someone@offsite-mail.net" },
       ],
     },
     actor,
@@ -65,7 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of extraSecrets) await kube.remove({ apiVersion: "v1", kind: "Secret", metadata: s });
   const left = await db.domain.findMany({ where: { name: { in: created } }, select: { id: true } });
-  for (const d of left) await db.domain.update({ where: { id: d.id }, data: { deletionRequested: true, nextResyncAt: null, leaseUntil: null } });
+  for (const d of left) await db.domain.update({ where: { id: d.id }, data: { deletionRequested: true, dueAt: new Date(0), leaseUntil: null } });
   if (left.length) await reconcileAll();
 }, 180_000);
 
@@ -92,7 +92,7 @@ describe("mail for a provisioned domain", () => {
     const fwd = `forward me ${uniq()}`;
     expect((await swaks({ from: "customer@outside.test", to: `fwd@${domain}`, subject: fwd })).ok).toBe(true);
     const caught = await waitFor("the forwarded message in the sink", async () => (await sinkMessages()).find((m) => m.source.includes(`Subject: ${fwd}`)));
-    expect(caught.deliveredTo).toBe("someone@elsewhere.test");
+    expect(caught.deliveredTo).toBe("someone@offsite-mail.net");
   });
 
   it("mail submitted by alice is DKIM-signed with the key Berth published, and verifies against PowerDNS", async () => {
@@ -102,7 +102,7 @@ describe("mail for a provisioned domain", () => {
     // Another customer's address on submission is refused: alice may send only as herself.
     const forged = await swaks({ via: "submission", auth: { user: `alice@${domain}`, password: ALICE_PW }, from: `bob@${domain}`, to: `bob@${domain}`, subject: "forged" });
     expect(refusal(forged)).toMatch(/^553 5\.7\.1 .*not owned by user/);
-    const noAuth = await swaks({ via: "submission", from: `alice@${domain}`, to: "someone@elsewhere.test", subject: "no auth" });
+    const noAuth = await swaks({ via: "submission", from: `alice@${domain}`, to: "someone@offsite-mail.net", subject: "no auth" });
     expect(noAuth.ok).toBe(false);
 
     const subject = `signed ${uniq()}`;
@@ -114,7 +114,7 @@ describe("mail for a provisioned domain", () => {
 
     // Outgoing to the outside world: signed too, and caught by the sink.
     const out = `outbound ${uniq()}`;
-    expect((await swaks({ via: "submission", auth: { user: `alice@${domain}`, password: ALICE_PW }, from: `alice@${domain}`, to: "partner@elsewhere.test", subject: out })).ok).toBe(true);
+    expect((await swaks({ via: "submission", auth: { user: `alice@${domain}`, password: ALICE_PW }, from: `alice@${domain}`, to: "partner@offsite-mail.net", subject: out })).ok).toBe(true);
     const leaving = await waitFor("the outbound message in the sink", async () => (await sinkMessages()).find((m) => m.source.includes(`Subject: ${out}`)));
     expect((await verifyDkim(leaving.source))[0]?.status.result).toBe("pass");
   });
