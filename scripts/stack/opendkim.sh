@@ -78,15 +78,17 @@ up() {
   wait_port opendkim "$STACK_HOST" "$PORT" 20 || die "OpenDKIM did not start"
 
   # The agent restarts when its code or configuration changed.
-  local sum; sum=$( { agent_env; cat "$AGENT"; } | sha256sum | cut -c1-16)
+  local sum; sum=$( { agent_env; cat "$AGENT" "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16)
   if svc_running mail-agent && [[ $(cat "$DIR/mail-agent.sum" 2>/dev/null) != "$sum" ]]; then
     stop_svc mail-agent TERM 10
   fi
   if [[ -n $(kubeconfig) ]] && ! svc_running mail-agent; then
     log "starting the mail agent (DKIM tables, maildir retention)"
-    local -a envs; mapfile -t envs < <(agent_env)
-    start_detached mail-agent -- env -i PATH="$PATH" HOME="${HOME:-/root}" "${envs[@]}" \
-      "$REPO_ROOT/node_modules/.bin/tsx" "$AGENT" run
+    # Its configuration (the mail DB password too) goes through a private file, not argv,
+    # which start_detached writes to the log.
+    agent_env | write_file_atomic "$DIR/mail-agent.env" 600
+    start_detached mail-agent -- env -i PATH="$PATH" HOME="${HOME:-/root}" \
+      bash -c 'set -a; . "$0"; set +a; exec "$1" "$2" run' "$DIR/mail-agent.env" "$REPO_ROOT/node_modules/.bin/tsx" "$AGENT"
     echo "$sum" >"$DIR/mail-agent.sum"
   fi
   env_write opendkim "OPENDKIM_CONF=$CONF" "OPENDKIM_TABLE_DIR=$TABLES" \
