@@ -97,7 +97,8 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
       if (live) await closeRun(live.runId, { status: "FAILED", error: e.message });
       return { status: "lease-lost", runId: live?.runId };
     }
-    failure = { message: describe(e), transient: false };
+    // Not a step's failure but the engine's own (the panel DB, most likely): worth another try later.
+    failure = { message: describe(e), transient: true };
   } finally {
     lease.release();
     await log.flush();

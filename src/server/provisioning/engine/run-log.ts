@@ -68,7 +68,7 @@ export async function updateSteps(rows: StepUpdate[]): Promise<void> {
   if (!rows.length) return;
   const values = rows.map(
     (r) =>
-      Prisma.sql`(${r.id}::text, ${r.status ?? null}::"StepStatus", ${r.attempt ?? null}::int, ${r.message !== undefined}, ${r.message ?? null}::text,
+      Prisma.sql`(${r.id}::text, ${r.status ?? null}::"StepStatus", ${r.attempt ?? null}::int, ${r.message !== undefined}::boolean, ${r.message ?? null}::text,
         ${r.startedAt?.toISOString() ?? null}::timestamp(3), ${r.finishedAt?.toISOString() ?? null}::timestamp(3), ${r.durationMs ?? null}::int)`,
   );
   await db.$executeRaw`
@@ -97,7 +97,7 @@ export async function recordRun(h: RunHeader, startedAt: Date, outcome: { status
     WITH r AS (
       INSERT INTO "ProvisioningRun" (id, kind, "objectId", "customerId", "domainId", subject, action, generation, status, "workerId", error, "startedAt", "finishedAt")
       VALUES (${runId}, ${h.kind}, ${h.objectId}, ${h.customerId}, ${h.domainId}, ${h.subject}, ${h.action}::"RunAction", ${h.generation},
-              ${outcome.status}::"RunStatus", ${h.workerId}, ${outcome.error}, ${startedAt}, now())
+              ${outcome.status}::"RunStatus", ${h.workerId}, ${outcome.error}, ${startedAt}::timestamp(3), now())
       RETURNING id)
     INSERT INTO "ProvisioningStep" (id, "runId", name, position, status, attempt, message, "startedAt", "finishedAt", "durationMs")
     SELECT s.id, r.id, s.name, s.position - 1, s.status::"StepStatus", s.attempt, s.message, s.started, s.finished, s.duration

@@ -67,7 +67,7 @@ export async function renewLease(c: Claim, leaseMs: number): Promise<boolean> {
 /** In sync, nothing written: only the next due time and when it was checked. */
 export async function releaseQuiet(c: Claim, dueAt: Date): Promise<void> {
   await db.$executeRaw`
-    UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, "dueAt" = ${dueAt}, "lastCheckedAt" = now()
+    UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, "dueAt" = ${dueAt}::timestamp(3), "lastCheckedAt" = now()
     WHERE id = ${c.id} AND "leaseOwner" = ${c.owner}`;
 }
 
@@ -76,7 +76,7 @@ export async function releaseApplied(c: Claim, status: "ACTIVE" | "SUSPENDED", c
   await db.$executeRaw`
     UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, "observedGeneration" = ${c.generation},
       status = ${status}::"ResourceStatus", failures = 0, "lastError" = NULL, conditions = ${JSON.stringify(conditions)}::jsonb,
-      "dueAt" = CASE WHEN generation > ${c.generation} THEN ${requestedDueAt()} ELSE ${dueAt} END, "lastCheckedAt" = now()
+      "dueAt" = CASE WHEN generation > ${c.generation} THEN ${requestedDueAt()}::timestamp(3) ELSE ${dueAt}::timestamp(3) END, "lastCheckedAt" = now()
     WHERE id = ${c.id} AND "leaseOwner" = ${c.owner}`;
 }
 
@@ -84,7 +84,7 @@ export async function releaseApplied(c: Claim, status: "ACTIVE" | "SUSPENDED", c
 export async function releaseFailed(c: Claim, error: string, conditions: unknown, retryAt: Date | null): Promise<void> {
   await db.$executeRaw`
     UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, failures = failures + 1, "lastError" = ${error},
-      conditions = ${JSON.stringify(conditions)}::jsonb, "dueAt" = ${retryAt},
+      conditions = ${JSON.stringify(conditions)}::jsonb, "dueAt" = ${retryAt}::timestamp(3),
       status = ${retryAt === null ? Prisma.sql`'FAILED'::"ResourceStatus"` : Prisma.sql`status`}
     WHERE id = ${c.id} AND "leaseOwner" = ${c.owner}`;
 }
@@ -92,7 +92,7 @@ export async function releaseFailed(c: Claim, error: string, conditions: unknown
 /** Not yet: look again at `dueAt` (or sooner, when a parent or child wakes it). */
 export async function releaseWaiting(c: Claim, dueAt: Date): Promise<void> {
   await db.$executeRaw`
-    UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, "dueAt" = ${dueAt}
+    UPDATE ${table(c.table)} SET "leaseOwner" = NULL, "leaseUntil" = NULL, "dueAt" = ${dueAt}::timestamp(3)
     WHERE id = ${c.id} AND "leaseOwner" = ${c.owner}`;
 }
 
@@ -105,7 +105,7 @@ export async function wake(w: Wake): Promise<number> {
   const col = w.where ? Prisma.raw(w.where.column === "customerId" ? `"customerId"` : `"domainId"`) : null;
   const match = w.ids ? Prisma.sql`id = ANY(${w.ids}::text[])` : col && w.where ? Prisma.sql`${col} = ${w.where.equals}` : Prisma.sql`false`;
   return db.$executeRaw`
-    UPDATE ${table(w.table)} SET "dueAt" = ${requestedDueAt()}
+    UPDATE ${table(w.table)} SET "dueAt" = ${requestedDueAt()}::timestamp(3)
     WHERE ${match} AND ("observedGeneration" < generation OR "deletionRequested") AND status <> 'FAILED'
       AND "leaseOwner" IS NULL AND "dueAt" > now()`;
 }
