@@ -7,6 +7,7 @@ import { AppError, type AppErrorCode } from "@/server/errors";
 import { getViewer, type Viewer } from "@/server/auth/viewer";
 import { clientAddress } from "@/server/auth/client-address";
 import { assertPlatformAdmin, resolveCustomerScope, resolvePartnerScope } from "@/server/auth/permissions";
+import { assertStorableText } from "@/server/validation/storable-text";
 
 export async function createTRPCContext(opts: { headers: Headers; viewer?: Viewer | null }) {
   const viewer = opts.viewer !== undefined ? opts.viewer : await getViewer();
@@ -45,7 +46,8 @@ const t = initTRPC.context<Context>().create({
           : hidden && env.NODE_ENV === "production"
             ? "Something went wrong on our side. It has been logged."
             : shape.message,
-      data: { ...shape.data, stack: env.NODE_ENV === "production" ? undefined : shape.data.stack, fieldErrors },
+      // Only `next dev` shows stacks; tests see the bodies production sends.
+      data: { ...shape.data, stack: env.NODE_ENV === "development" ? shape.data.stack : undefined, fieldErrors },
     };
   },
 });
@@ -66,7 +68,13 @@ const errors = t.middleware(async ({ next, path }) => {
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(errors);
+/** Every procedure (and so every server action calling one): text PostgreSQL cannot store is a 400 naming the field. */
+const storableInput = t.middleware(async ({ next, getRawInput }) => {
+  assertStorableText(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(errors).use(storableInput);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });

@@ -1,6 +1,7 @@
 import "server-only";
 import { z, ZodError } from "zod";
 import { AppError } from "@/server/errors";
+import { assertStorableText } from "@/server/validation/storable-text";
 
 /** The REST API's one error shape: { error: { code, message, fields? } }, with AppError's status. */
 export function errorResponse(e: unknown): Response {
@@ -27,11 +28,15 @@ export async function readJson(req: Request): Promise<{ raw: string; json: unkno
   }
   const raw = await req.text();
   if (raw.length > MAX_BODY) throw new AppError("BAD_REQUEST", "The request body is too large (256 KiB at most).");
+  let json: unknown;
   try {
-    return { raw, json: JSON.parse(raw) };
+    json = JSON.parse(raw);
   } catch {
     throw new AppError("BAD_REQUEST", "The request body is not valid JSON.");
   }
+  // Before anything reads it: text PostgreSQL cannot store is a 400 naming the field, never a 500.
+  assertStorableText(json);
+  return { raw, json };
 }
 
 export const idempotencyKeyHeader = z

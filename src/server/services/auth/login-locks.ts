@@ -5,6 +5,7 @@ import { assertPlatformAdmin } from "@/server/auth/permissions";
 import type { Viewer } from "@/server/auth/viewer";
 import { scopeOfKey, systemClock, type Clock, type ThrottleScope } from "@/server/auth/throttle";
 import { recordAudit } from "@/server/services/audit/record";
+import { assertStorableText } from "@/server/validation/storable-text";
 
 export type LoginLock = {
   key: string;
@@ -48,6 +49,8 @@ export async function listLoginLocks(viewer: Viewer, clock: Clock = systemClock)
 /** Lifts one lock (its failures are forgotten too), recorded in the audit log with who lifted it. */
 export async function liftLoginLock(viewer: Viewer, key: string, meta: { ip: string }): Promise<void> {
   assertPlatformAdmin(viewer);
+  // Called from a server action, not through a procedure: the same edge check.
+  assertStorableText(key);
   const d = describe(key);
   if (!d) throw new AppError("BAD_REQUEST", "That is not a sign-in lock.");
   await db.$transaction(async (tx) => {
