@@ -46,6 +46,8 @@ export type Loaded<S> = {
   domainId: string | null;
   deletionRequested: boolean;
   suspended: boolean;
+  /** Why it cannot be applied yet (its parent is not in place), read with the spec; null when it can. */
+  waitReason?: string | null;
 };
 
 /** The reconciled tables; identifiers are never built from input. */
@@ -58,8 +60,8 @@ export type Kind<S> = {
   name: KindName;
   table: ReconciledTable;
   load(id: string): Promise<Loaded<S> | null>;
-  /** Why the object cannot be worked on yet (its parent is not in place, its children are not gone), or null. */
-  waitFor?(loaded: Loaded<S>, deleting: boolean): Promise<string | null>;
+  /** Why the object cannot be removed yet (its children are not gone), or null. */
+  waitForDeletion?(loaded: Loaded<S>): Promise<string | null>;
   steps: Array<Step<S>>;
   /** Rows to wake after a successful run (children once a parent is in place; a parent once a child is gone). */
   wakes?(loaded: Loaded<S>, deleted: boolean): Wake[];

@@ -4,18 +4,24 @@ import { db } from "@/server/db";
 
 /**
  * New work wakes idle workers at once instead of after their poll: this
- * process's through an event, every other replica's through the panel DB
- * (NOTIFY berth_reconcile, which their LISTEN connection hands to
- * wakeLocal). Nothing depends on a wake-up being seen: workers also poll.
+ * process's through an in-process queue, every other replica's through the
+ * panel DB (NOTIFY berth_reconcile, which their LISTEN connection hands to
+ * wakeLocal). A wake-up rouses one idle lane, and a lane that finds work
+ * rouses the next, so a trickle of work never sends every lane to the panel
+ * DB at once. Nothing depends on a wake-up being seen: lanes also poll.
  */
-const bus = new EventEmitter();
-bus.setMaxListeners(0);
+const waiters: Array<() => void> = [];
 
 export const WORK_CHANNEL = "berth_reconcile";
 
-/** Wakes this process's idle workers only (what a notification from another replica does). */
+/** Wakes one idle lane of this process (what a notification from another replica does). */
 export function wakeLocal(): void {
-  bus.emit("wake");
+  waiters.shift()?.();
+}
+
+/** Wakes every idle lane of this process (shutting down). */
+export function wakeAllLocal(): void {
+  while (waiters.length) waiters.shift()?.();
 }
 
 /** Call after writing desired state: wakes idle workers here and in every replica. */
@@ -26,15 +32,16 @@ export function wakeWorkers(): void {
   });
 }
 
-/** Resolves after `ms`, or as soon as this process is woken. */
+/** Resolves after `ms`, or as soon as this lane is woken. */
 export function waitForWork(ms: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      bus.off("wake", done);
+      const i = waiters.indexOf(done);
+      if (i >= 0) waiters.splice(i, 1);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    bus.once("wake", done);
+    waiters.push(done);
   });
 }

@@ -6,7 +6,7 @@ import { claimAny, reconcileClaim } from "./engine/drain";
 import type { EngineOptions } from "./engine/reconcile";
 import { listenForWork } from "./listen";
 import { platformDueNow } from "./kinds/platform/kind";
-import { waitForWork, wakeLocal } from "./wake";
+import { waitForWork, wakeAllLocal, wakeLocal } from "./wake";
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -31,6 +31,8 @@ export function startWorker(opts: EngineOptions & { concurrency: number; pollMs:
           await waitForWork(opts.pollMs);
           continue;
         }
+        // There may be more: rouse another idle lane while this one works.
+        wakeLocal();
         const r = await reconcileClaim(next, opts);
         if (!["active", "in-sync", "waiting", "deleted"].includes(r.status)) log(`${next.kind.name} ${next.claim.id}: ${r.status}`);
       } catch (e) {
@@ -49,7 +51,7 @@ export function startWorker(opts: EngineOptions & { concurrency: number; pollMs:
     async stop() {
       stopping = true;
       // Wake idle lanes so they see `stopping` now rather than after their poll.
-      wakeLocal();
+      wakeAllLocal();
       await Promise.all(lanes);
       await listener?.stop();
     },

@@ -4,7 +4,7 @@ import { stepInfo, stepsFor } from "@/lib/provisioning/catalog";
 import { backoffMs } from "../backoff";
 import type { ProvisioningConfig } from "../config";
 import type { Deps } from "../deps";
-import { changed, type Kind, type StepContext } from "../step";
+import { changed, type Kind, type Loaded, type StepContext } from "../step";
 import { wakeWorkers } from "../wake";
 import { holdLease } from "./leases";
 import { closeRun, closeStaleRuns, openRun, pruneRuns, recordRun, type RunHeader } from "./run-log";
@@ -28,6 +28,12 @@ function conditions<S>(kind: Kind<S>, results: Outcome[]) {
   return [...by.entries()].map(([type, c]) => ({ type, status: c.status, message: c.message, at }));
 }
 
+/** Why the object cannot be worked on yet: its parent is not in place, or (deleting) its children are not gone. */
+async function waitReason<S>(kind: Kind<S>, loaded: Loaded<S>): Promise<string | null> {
+  if (loaded.deletionRequested) return (await kind.waitForDeletion?.(loaded)) ?? null;
+  return loaded.waitReason ?? null;
+}
+
 export type ReconcileResult = { status: "gone" | "waiting" | "in-sync" | "lease-lost" | "requeued" | "failed" | "deleted" | "active" | "suspended"; runId?: string };
 
 /**
@@ -42,11 +48,11 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
   const deleting = loaded.deletionRequested;
   const action: RunAction = deleting ? "DELETE" : claim.observedGeneration < claim.generation ? "APPLY" : "RESYNC";
 
-  const waitReason = await kind.waitFor?.(loaded, deleting);
-  if (waitReason) {
+  if (await waitReason(kind, loaded)) {
     await releaseWaiting(claim, new Date(Date.now() + WAIT_FALLBACK_MS));
     // What we waited for may have finished meanwhile, waking nobody (we held the lease): look once more.
-    if (!(await kind.waitFor?.(loaded, deleting)) && (await wake({ table: kind.table, ids: [claim.id] }))) wakeWorkers();
+    const again = await kind.load(claim.id);
+    if (again && !(await waitReason(kind, again)) && (await wake({ table: kind.table, ids: [claim.id] }))) wakeWorkers();
     return { status: "waiting" };
   }
 

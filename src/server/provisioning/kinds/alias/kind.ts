@@ -31,7 +31,7 @@ export const aliasKind: Kind<AliasSpec> = {
   async load(id) {
     const a = await db.alias.findUnique({
       where: { id },
-      select: { id: true, source: true, destination: true, deletionRequested: true, domain: { select: { id: true, name: true, suspended: true, customer: { select: { id: true, number: true, suspended: true } } } } },
+      select: { id: true, source: true, destination: true, deletionRequested: true, domain: { select: { id: true, name: true, suspended: true, deletionRequested: true, observedGeneration: true, customer: { select: { id: true, number: true, suspended: true } } } } },
     });
     if (!a) return null;
     return {
@@ -41,8 +41,8 @@ export const aliasKind: Kind<AliasSpec> = {
       domainId: a.domain.id,
       deletionRequested: a.deletionRequested,
       suspended: a.domain.suspended || a.domain.customer.suspended,
+      waitReason: parentWait(a.domain),
     };
   },
-  waitFor: async (loaded) => parentWait(loaded.spec.domain.id),
   steps: [aliasStep],
 };

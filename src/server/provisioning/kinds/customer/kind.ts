@@ -33,8 +33,7 @@ export const customerKind: Kind<CustomerSpec> = {
       suspended: c.suspended,
     };
   },
-  async waitFor(loaded, deleting) {
-    if (!deleting) return null;
+  async waitForDeletion(loaded) {
     const left = await db.domain.count({ where: { customerId: loaded.spec.id } });
     return left ? `waiting for ${left} domain${left === 1 ? "" : "s"} to be removed first` : null;
   },

@@ -45,7 +45,9 @@ export const domainKind: Kind<DomainSpec> = {
         options: true,
         releasedRRSets: true,
         deletionRequested: true,
-        customer: { select: { id: true, number: true, suspended: true, plan: { select: PLAN_VALUES_SELECT } } },
+        customer: {
+          select: { id: true, number: true, suspended: true, generation: true, observedGeneration: true, lastError: true, plan: { select: PLAN_VALUES_SELECT } },
+        },
       },
     });
     if (!d) return null;
@@ -58,20 +60,19 @@ export const domainKind: Kind<DomainSpec> = {
         suspended,
         options: asOptions(d.options),
         releasedRRSets: asReleased(d.releasedRRSets),
-        customer: d.customer,
+        customer: { id: d.customer.id, number: d.customer.number, suspended: d.customer.suspended, plan: d.customer.plan },
       },
       subject: d.name,
       customerId: d.customer.id,
       domainId: d.id,
       deletionRequested: d.deletionRequested,
       suspended,
+      // Its customer's objects first, at the customer's current generation (a plan change lands there before here).
+      waitReason:
+        d.customer.observedGeneration >= d.customer.generation
+          ? null
+          : `waiting for the customer's namespace and plan to be in place${d.customer.lastError ? ` (${d.customer.lastError})` : ""}`,
     };
-  },
-  async waitFor(loaded, deleting) {
-    if (deleting) return null;
-    const c = await db.customer.findUnique({ where: { id: loaded.spec.customer.id }, select: { generation: true, observedGeneration: true, lastError: true } });
-    if (c && c.observedGeneration >= c.generation) return null;
-    return `waiting for the customer's namespace and plan to be in place${c?.lastError ? ` (${c.lastError})` : ""}`;
   },
   steps: [storageStep, workloadStep, ingressStep, dnsZoneStep, dnsRecordsStep, mailDomainStep, dkimStep, spfDmarcStep, readinessStep],
   wakes: (loaded, deleted) =>

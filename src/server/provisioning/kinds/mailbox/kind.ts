@@ -44,15 +44,14 @@ export const mailboxKind: Kind<MailboxSpec> = {
       domainId: m.domain.id,
       deletionRequested: m.deletionRequested,
       suspended,
+      waitReason: parentWait(m.domain),
     };
   },
-  waitFor: async (loaded) => parentWait(loaded.spec.domain.id),
   steps: [mailboxStep],
 };
 
 /** A mail row waits until its domain's mail domain exists, and stands by while the domain goes (its rows go with it). */
-export async function parentWait(domainId: string): Promise<string | null> {
-  const d = await db.domain.findUnique({ where: { id: domainId }, select: { observedGeneration: true, deletionRequested: true } });
-  if (!d || d.deletionRequested) return "its domain is being removed, and this with it";
-  return d.observedGeneration > 0 ? null : "waiting for its domain to be set up";
+export function parentWait(domain: { observedGeneration: number; deletionRequested: boolean }): string | null {
+  if (domain.deletionRequested) return "its domain is being removed, and this with it";
+  return domain.observedGeneration > 0 ? null : "waiting for its domain to be set up";
 }
