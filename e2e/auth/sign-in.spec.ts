@@ -8,7 +8,7 @@ test.describe("signing in", () => {
     await signIn(page, a.admin);
     await expect(page).toHaveURL(/\/admin$/);
     await expect(page.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
-    await expect(page.getByRole("cell", { name: a.customerName })).toBeVisible();
+    await expect(page.getByRole("cell", { name: a.customerName, exact: true })).toBeVisible();
     await expectSignedInAs(page, a.admin);
     await shot(page, "admin-home");
     await page.getByRole("link", { name: "Plans" }).click();
@@ -21,7 +21,7 @@ test.describe("signing in", () => {
     await signIn(page, a.partner);
     await expect(page).toHaveURL(/\/partner$/);
     await expect(page.getByRole("heading", { name: "Your customers" })).toBeVisible();
-    await expect(page.getByRole("cell", { name: a.customerName })).toBeVisible();
+    await expect(page.getByRole("cell", { name: a.customerName, exact: true })).toBeVisible();
     await expect(page.getByRole("row")).toHaveCount(2); // header + its one customer
     await expectSignedInAs(page, a.partner);
     await shot(page, "partner-home");

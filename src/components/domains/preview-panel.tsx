@@ -70,7 +70,7 @@ export function PreviewPanel({ input }: { input: Input }) {
             s.changes.map((c, j) => (
               <li key={`${s.kind}/${s.name}/${c.target}/${j}`} className="flex items-start justify-between gap-2">
                 <span className="min-w-0 break-all">
-                  <span className="text-fg-muted">{c.system}</span> {c.target}
+                  <span className="text-fg-muted">{c.system}</span> <span>{c.target}</span>
                   {c.fields?.length ? <span className="text-fg-muted"> ({c.fields.join(", ")})</span> : null}
                   {c.note ? <span className="text-fg-muted"> — {c.note}</span> : null}
                 </span>
