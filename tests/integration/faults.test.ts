@@ -278,8 +278,9 @@ describe("a service cut between the worker and a real system in the middle of a 
 
   it("the mail DB down mid-run: the mail steps retry visibly, the domain becomes ACTIVE, one virtual_domains row, one row per mailbox, and Dovecot lets each mailbox in", async () => {
     const d = await newDomain("faults-mail", ["alice", "bob"]);
-    // The run is under way and has not touched the mail DB yet.
-    await waitForStep(d.id, "workload", ["RUNNING", "SUCCEEDED"], { timeoutMs: 30_000 });
+    // The run is under way and has not touched the mail DB yet: its first step is RUNNING (written
+    // when the run opens; later steps' progress reaches the panel DB up to 200 ms late).
+    await waitForStep(d.id, "storage", ["RUNNING", "SUCCEEDED"], { timeoutMs: 30_000 });
     const cut = await outage("mariadb", d.id, ["mail-domain", "mailbox", "dkim"]);
     await waitForDomainStatus(d.id, ["ACTIVE", "FAILED"], { timeoutMs: 60_000 });
     const row = await db.domain.findUniqueOrThrow({ where: { id: d.id } });
@@ -295,8 +296,9 @@ describe("a service cut between the worker and a real system in the middle of a 
     const d = await newDomain("faults-kube", ["alice"]);
     // The customer's objects are in place already (its own kind); the domain's Kubernetes steps:
     const kubeSteps = ["storage", "workload", "ingress", "dkim", "readiness"];
-    // The first Kubernetes write is done; the rest of them are still ahead.
-    await waitForStep(d.id, "storage", ["SUCCEEDED"], { timeoutMs: 30_000 });
+    // The run is under way (its first step, a Kubernetes write, is RUNNING: written when the run
+    // opens); every Kubernetes step from there on is still ahead or in flight.
+    await waitForStep(d.id, "storage", ["RUNNING", "SUCCEEDED"], { timeoutMs: 30_000 });
     const cut = await outage("kube-apiserver", d.id, kubeSteps);
     await waitForDomainStatus(d.id, ["ACTIVE", "FAILED"], { timeoutMs: 60_000 });
     const row = await db.domain.findUniqueOrThrow({ where: { id: d.id } });

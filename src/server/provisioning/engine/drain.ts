@@ -4,13 +4,14 @@ import { reconcile, type EngineOptions, type ReconcileResult } from "./reconcile
 import { claimNext, type Claim } from "./tables";
 import type { Kind } from "../step";
 
-/** The next due object of any kind, parents' kinds first; null when nothing is due. */
+/** The next due object of any kind, parents' kinds first (one statement); null when nothing is due. */
 export async function claimAny(workerId: string, leaseMs: number): Promise<{ kind: Kind<unknown>; claim: Claim } | null> {
-  for (const kind of kindsInOrder()) {
-    const claim = await claimNext(kind.table, workerId, leaseMs);
-    if (claim) return { kind, claim };
-  }
-  return null;
+  const kinds = kindsInOrder();
+  const claim = await claimNext(kinds.map((k) => k.table), workerId, leaseMs);
+  if (!claim) return null;
+  const kind = kinds.find((k) => k.table === claim.table);
+  if (!kind) throw new Error(`no kind reconciles table ${claim.table}`);
+  return { kind, claim };
 }
 
 export async function reconcileClaim(c: { kind: Kind<unknown>; claim: Claim }, opts: EngineOptions): Promise<ReconcileResult> {

@@ -7,9 +7,9 @@ import type { Deps } from "../deps";
 import { changed, type Kind, type Loaded, type StepContext } from "../step";
 import { wakeWorkers } from "../wake";
 import { holdLease } from "./leases";
-import { closeRun, closeStaleRuns, openRun, pruneRuns, recordRun, type RunHeader } from "./run-log";
+import { closeRunParts, openRun, recordRunParts, type RunHeader } from "./run-log";
 import { describe, LeaseLost, runStep, StepLog, type Outcome } from "./step-runner";
-import { deleteRow, releaseApplied, releaseFailed, releaseQuiet, releaseWaiting, wake, type Claim } from "./tables";
+import { deleteRowPart, releaseAppliedPart, releaseFailedPart, releaseQuiet, releaseWaiting, together, wake, type Claim } from "./tables";
 
 export type EngineOptions = { workerId: string; config: ProvisioningConfig; deps: Deps };
 
@@ -76,10 +76,7 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
   };
   const startedAt = new Date();
   // Applies and deletes are logged live; a resync only if it turns out to do something.
-  const live = action === "RESYNC" ? null : await (async () => {
-    await closeStaleRuns(kind.name, claim.id);
-    return openRun(header, steps.map((s) => s.info.name));
-  })();
+  const live = action === "RESYNC" ? null : await openRun(header, steps.map((s) => s.info.name));
   const log = new StepLog(live?.stepIds ?? null);
 
   const ctx: StepContext<S> = { spec: loaded.spec, deps: opts.deps, config: opts.config };
@@ -100,14 +97,13 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
   } catch (e) {
     if (e instanceof LeaseLost) {
       lease.release();
-      if (live) await closeRun(live.runId, { status: "FAILED", error: e.message });
+      if (live) await together(closeRunParts(header, live.runId, await log.take(), { status: "FAILED", error: e.message }, opts.config.runRetention));
       return { status: "lease-lost", runId: live?.runId };
     }
     // Not a step's failure but the engine's own (the panel DB, most likely): worth another try later.
     failure = { message: describe(e), transient: true };
   } finally {
     lease.release();
-    await log.flush();
   }
 
   const didSomething = results.some((r) => changed(r.changes) || r.status !== "SUCCEEDED") || failure !== null;
@@ -116,25 +112,30 @@ export async function reconcile<S>(kind: Kind<S>, claim: Claim, opts: EngineOpti
     return { status: "in-sync" };
   }
   const outcome = { status: failure ? ("FAILED" as const) : ("SUCCEEDED" as const), error: failure?.message ?? null };
-  const runId = live
-    ? (await closeRun(live.runId, outcome), live.runId)
-    : await recordRun(header, startedAt, outcome, results.map((r) => ({ ...r, durationMs: r.finishedAt.getTime() - r.startedAt.getTime() })));
-  await pruneRuns(kind.name, claim.id, opts.config.runRetention.keep, opts.config.runRetention.failureDays);
+  const logged = live
+    ? { runId: live.runId, parts: closeRunParts(header, live.runId, await log.take(), outcome, opts.config.runRetention) }
+    : recordRunParts(header, startedAt, outcome, results.map((r) => ({ ...r, durationMs: r.finishedAt.getTime() - r.startedAt.getTime() })), opts.config.runRetention);
+  const runId = logged.runId;
 
   if (failure) {
     // Transient: requeue with backoff and stay in progress. Permanent: wait for a person.
     const retryAt = failure.transient ? new Date(Date.now() + backoffMs(claim.failures + 1, { baseMs: 1_000, capMs: 300_000 })) : null;
-    await releaseFailed(claim, failure.message, conditions(kind, results), retryAt);
+    await together([...logged.parts, releaseFailedPart(claim, failure.message, conditions(kind, results), retryAt)]);
     return { status: failure.transient ? "requeued" : "failed", runId };
   }
-  if (deleting) {
-    if (kind.afterDelete) await kind.afterDelete(loaded);
-    else await deleteRow(claim);
+  const wakes = kind.wakes?.(loaded, deleting) ?? [];
+  let woken: number;
+  if (deleting && kind.afterDelete) {
+    await together(logged.parts);
+    await kind.afterDelete(loaded);
+    woken = 0;
+    for (const w of wakes) woken += await wake(w);
   } else {
-    await releaseApplied(claim, loaded.suspended ? "SUSPENDED" : "ACTIVE", conditions(kind, results), new Date(Date.now() + opts.config.resyncIntervalMs));
+    const release = deleting
+      ? deleteRowPart(claim)
+      : releaseAppliedPart(claim, loaded.suspended ? "SUSPENDED" : "ACTIVE", conditions(kind, results), new Date(Date.now() + opts.config.resyncIntervalMs));
+    woken = await together([...logged.parts, release], wakes);
   }
-  let woken = 0;
-  for (const w of kind.wakes?.(loaded, deleting) ?? []) woken += await wake(w);
   if (woken) wakeWorkers();
   return { status: deleting ? "deleted" : loaded.suspended ? "suspended" : "active", runId };
 }

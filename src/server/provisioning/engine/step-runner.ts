@@ -24,39 +24,66 @@ export type Outcome = {
   finishedAt: Date;
 };
 
+/** How often a live run's step rows are written at most: fast steps reach the panel DB together. */
+const LOG_INTERVAL_MS = 200;
+
 /**
- * Where step progress goes: a live run's rows (written as it happens, a
- * step's end and the next one's start in one statement), or nowhere until
- * the end (a resync, logged only if it did something).
+ * Where step progress goes: a live run's rows, or nowhere until the end (a
+ * resync, logged only if it did something). Live progress is written at
+ * most every LOG_INTERVAL_MS, several rows in one statement: a step that
+ * takes longer is seen RUNNING, fast ones land together. The first step's
+ * start is written by openRun, what is still held at the end by closeRun.
+ * Writes are serialised, so none lands after closeRun.
  */
 export class StepLog {
-  private pending: StepUpdate | null = null;
+  private readonly held = new Map<string, StepUpdate>();
+  private lastWrite = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
   constructor(private readonly stepIds: string[] | null) {}
 
   async start(i: number, attempt: number, startedAt: Date): Promise<void> {
-    const id = this.stepIds?.[i];
-    if (!id) return;
-    const rows = [...(this.pending ? [this.pending] : []), { id, status: "RUNNING" as const, attempt, startedAt, message: null }];
-    this.pending = null;
-    await updateSteps(rows);
+    if (i === 0 && attempt === 1) return; // openRun wrote it RUNNING
+    this.hold(i, { status: "RUNNING", attempt, startedAt, message: null });
   }
 
   async retrying(i: number, message: string): Promise<void> {
-    const id = this.stepIds?.[i];
-    if (id) await updateSteps([{ id, message }]);
+    this.hold(i, { message });
   }
 
   finish(i: number, o: Outcome): void {
-    const id = this.stepIds?.[i];
-    if (!id) return;
-    this.pending = { id, status: o.status, message: o.message, finishedAt: o.finishedAt, durationMs: o.finishedAt.getTime() - o.startedAt.getTime() };
+    this.hold(i, { status: o.status, message: o.message, finishedAt: o.finishedAt, durationMs: o.finishedAt.getTime() - o.startedAt.getTime() });
   }
 
-  /** Writes what is still held back; in a `finally`, so no step row stays RUNNING while the panel DB is reachable. */
-  async flush(): Promise<void> {
-    const rows = this.pending ? [this.pending] : [];
-    this.pending = null;
-    await updateSteps(rows);
+  /** What is still held back, after any write in flight: closeRun writes it with the run's end. */
+  async take(): Promise<StepUpdate[]> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.writing;
+    return this.drainHeld();
+  }
+
+  private hold(i: number, u: Omit<StepUpdate, "id">): void {
+    const id = this.stepIds?.[i];
+    if (!id) return;
+    this.held.set(id, { ...this.held.get(id), ...u, id });
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.write(), Math.max(0, this.lastWrite + LOG_INTERVAL_MS - Date.now()));
+    this.timer.unref();
+  }
+
+  private drainHeld(): StepUpdate[] {
+    const rows = [...this.held.values()];
+    this.held.clear();
+    return rows;
+  }
+
+  private write(): void {
+    this.timer = null;
+    const rows = this.drainHeld();
+    this.lastWrite = Date.now();
+    // Progress only: a failed write is not the run's failure (closeRun and the next run's openRun close every row).
+    this.writing = this.writing.then(() => updateSteps(rows)).catch(() => undefined);
   }
 }
 
