@@ -9,7 +9,7 @@ import type { Scope } from "@/server/auth/permissions";
 import { recordAudit } from "@/server/services/audit/record";
 import { bcryptHash } from "@/server/threads/pool";
 import { requestedDueAt } from "@/server/provisioning/engine/tables";
-import { wakeWorkers } from "@/server/provisioning/wake";
+import { WORK_CHANNEL, wakeLocal } from "@/server/provisioning/wake";
 import { normalizeDomainName } from "./domain-name";
 import { localPart as localPartSchema, type AddDomainInput } from "./add-domain.schema";
 
@@ -139,15 +139,18 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
       // Serialise adds under the same registrable domain, so a parent and a
       // child cannot slip in for two customers at once.
       const lockKey = registrableDomain(name, { allowPrivateDomains: true }) ?? name;
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey}))`;
+      // The NOTIFY that wakes other replicas' workers is delivered on commit only.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${lockKey})), pg_notify(${WORK_CHANNEL}, '')`;
 
       const clash = await findClash(tx, name, customer.id);
       if (clash) throw clashError(clash, name, displayName, customer.id);
 
-      const [domains, mailboxCount] = await Promise.all([
-        tx.domain.count({ where: { customerId: customer.id, deletionRequested: false } }),
-        tx.mailbox.count({ where: { domain: { customerId: customer.id, deletionRequested: false } } }),
-      ]);
+      const [counts] = await tx.$queryRaw<Array<{ domains: number; mailboxes: number }>>`
+        SELECT (SELECT count(*) FROM "Domain" WHERE "customerId" = ${customer.id} AND NOT "deletionRequested")::int AS domains,
+               (SELECT count(*) FROM "Mailbox" m JOIN "Domain" d ON d.id = m."domainId"
+                 WHERE d."customerId" = ${customer.id} AND NOT d."deletionRequested")::int AS mailboxes`;
+      if (!counts) throw new Error("the plan-usage count returned no row");
+      const { domains, mailboxes: mailboxCount } = counts;
       const plan = customer.plan;
       if (plan.maxDomains !== null && domains + 1 > plan.maxDomains) {
         throw new AppError("PRECONDITION_FAILED", `The ${plan.name} plan includes ${plan.maxDomains} domains, and all are in use. Upgrade the plan to add more.`);
@@ -190,7 +193,7 @@ export async function addDomain(scope: Scope & { kind: "customer" }, input: AddD
       );
       return domain;
     });
-    wakeWorkers();
+    wakeLocal();
     return created;
   } catch (e) {
     // Two requests for the same name at once: the unique index lets exactly one in.
