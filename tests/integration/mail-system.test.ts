@@ -64,12 +64,12 @@ describe("the mail system delivers from the mail DB", () => {
     expect(refusal(off)).toMatch(/^550 5\.1\.1 /);
 
     await mail.ensureMailbox(id, { email: to, passwordHash: await bcrypt.hash(PASSWORD, 10), quotaBytes: 0, active: true, maildir: `vhosts/${domain}/carol/` });
-    expect(await system.setDomainSuspended(domain, true)).toBe(1);
+    expect(await mail.setDomainSuspended(domain, true)).toBe(1);
     const held = await swaks({ from: "sender@outside.test", to, subject: "while suspended" });
     expect(held.ok).toBe(false);
     expect(refusal(held)).toMatch(/^450 4\.2\.1 .*suspended/);
     expect(await imapLoginWorks(to, PASSWORD)).toBe(false);
-    expect(await system.setDomainSuspended(domain, false)).toBe(1);
+    expect(await mail.setDomainSuspended(domain, false)).toBe(1);
     expect(await imapLoginWorks(to, PASSWORD)).toBe(true);
     const subject = `after resume ${uniq()}`;
     expect((await swaks({ from: "sender@outside.test", to, subject })).ok).toBe(true);

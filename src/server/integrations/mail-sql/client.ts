@@ -87,11 +87,22 @@ export function createMailDb(url: string, opts: { connectTimeoutMs?: number } = 
   return {
     ensureDomainRow,
 
-    async getDomain(name: string): Promise<{ id: number; customerId: string } | null> {
+    async getDomain(name: string): Promise<{ id: number; customerId: string; suspended: boolean } | null> {
       return run(`read domain ${name}`, async (c) => {
-        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, customer_id FROM virtual_domains WHERE name = ?", [name]);
+        const [rows] = await c.execute<mysql.RowDataPacket[]>("SELECT id, customer_id, suspended FROM virtual_domains WHERE name = ?", [name]);
         const r = rows[0];
-        return r ? { id: Number(r.id), customerId: String(r.customer_id) } : null;
+        return r ? { id: Number(r.id), customerId: String(r.customer_id), suspended: Number(r.suspended) === 1 } : null;
+      });
+    },
+
+    /**
+     * A suspended domain's mail is deferred (Postfix answers 450, the sender retries)
+     * and its mailboxes cannot log in; resuming delivers what was held. Rows written.
+     */
+    async setDomainSuspended(name: string, suspended: boolean): Promise<number> {
+      return run(`set suspension of ${name}`, async (c) => {
+        const [res] = await c.execute<mysql.ResultSetHeader>("UPDATE virtual_domains SET suspended = ? WHERE name = ?", [suspended ? 1 : 0, name]);
+        return res.affectedRows;
       });
     },
 

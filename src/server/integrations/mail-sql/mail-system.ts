@@ -5,7 +5,7 @@ import { MailDbError } from "./client";
 /**
  * What the running mail system (k8s/mail) reads from the mail DB beyond Postfix's
  * maps: each mailbox's Sieve script (Dovecot's Pigeonhole, through an SQL dict on
- * sieve_scripts) and a domain's suspension (Postfix defers its mail with a 4xx).
+ * sieve_scripts). A domain's suspension is the client's setDomainSuspended.
  * Parameterised SQL only; every write is an idempotent ensure/remove.
  */
 
@@ -75,11 +75,6 @@ export function createMailSystemDb(url: string, opts: { connectTimeoutMs?: numbe
 
     async removeSieveScript(email: string, name: string): Promise<number> {
       return (await exec(`remove Sieve script ${name} of ${email}`, "DELETE FROM sieve_scripts WHERE email = ? AND name = ?", [email, name])).affectedRows;
-    },
-
-    /** A suspended domain's mail is deferred (4xx) until it is resumed; rows written. */
-    async setDomainSuspended(name: string, suspended: boolean): Promise<number> {
-      return (await exec(`set suspension of ${name}`, "UPDATE virtual_domains SET suspended = ? WHERE name = ?", [suspended ? 1 : 0, name])).affectedRows;
     },
 
     async close(): Promise<void> {

@@ -36,7 +36,8 @@ export const mailboxKind: Kind<MailboxSpec> = {
         localPart: m.localPart,
         passwordHash: m.passwordHash,
         quotaMb: m.quotaMb,
-        active: m.active && !suspended,
+        // A suspension is the domain's (virtual_domains.suspended: 4xx, no login), so held mail arrives after resume.
+        active: m.active,
         domain: { id: m.domain.id, name: m.domain.name, customerNumber: m.domain.customer.number },
       },
       subject: m.address,

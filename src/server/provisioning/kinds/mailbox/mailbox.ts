@@ -8,7 +8,7 @@ export type MailboxSpec = {
   /** Dovecot-compatible bcrypt, never the password. */
   passwordHash: string;
   quotaMb: number;
-  /** Off when the mailbox, its domain or its customer is suspended. */
+  /** Off when the mailbox itself is disabled (5xx); a suspension is the domain's (4xx). */
   active: boolean;
   domain: { id: string; name: string; customerNumber: number };
 };

@@ -12,12 +12,19 @@ export const mailDomainStep: Step<DomainSpec> = {
   async ensure(ctx) {
     // A domain of another customer is a MailDbError with transient = false: the engine stops on it.
     const row = await ctx.deps.mail.ensureDomainRow(ctx.spec.name, mailOwner(ctx));
-    return { changes: [{ system: "mail", action: row.created ? "create" : "unchanged", target: target(ctx) }], message: `virtual_domains id ${row.id}` };
+    // Suspension defers (4xx) rather than refuses: mail held by senders arrives after resume.
+    const live = await ctx.deps.mail.getDomain(ctx.spec.name);
+    const toggled = live && live.suspended !== ctx.spec.suspended ? await ctx.deps.mail.setDomainSuspended(ctx.spec.name, ctx.spec.suspended) : 0;
+    const action = row.created ? "create" : toggled ? "update" : "unchanged";
+    const state = ctx.spec.suspended ? "suspended: mail deferred" : "accepting mail";
+    return { changes: [{ system: "mail", action, target: target(ctx), ...(action === "update" ? { fields: ["suspended"] } : {}) }], message: `virtual_domains id ${row.id}, ${state}` };
   },
   async plan(ctx): Promise<Change[]> {
     const row = await ctx.deps.mail.getDomain(ctx.spec.name);
     if (row && row.customerId !== mailOwner(ctx)) throw new PermanentError(`mail DB: ${ctx.spec.name} is already registered to another customer`);
-    return [{ system: "mail", action: row ? "unchanged" : "create", target: target(ctx) }];
+    if (!row) return [{ system: "mail", action: "create", target: target(ctx) }];
+    const toggle = row.suspended !== ctx.spec.suspended;
+    return [{ system: "mail", action: toggle ? "update" : "unchanged", target: target(ctx), ...(toggle ? { fields: ["suspended"] } : {}) }];
   },
   async remove(ctx) {
     const row = await ctx.deps.mail.getDomain(ctx.spec.name);
